@@ -1,0 +1,28 @@
+package org.outpost.api;
+
+/** Stable error codes: one per failure family, each mapped once to an HTTP status. */
+public enum ErrorCode {
+    INVALID_ARGUMENT(400),
+    UNAUTHORIZED(401),
+    FORBIDDEN(403),
+    NOT_FOUND(404),
+    CONFLICT(409),
+    GONE(410),
+    UNAVAILABLE(503),
+    INTERNAL(500);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The lower-case form used in JSON errors, e.g. {@code not_found}. */
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
