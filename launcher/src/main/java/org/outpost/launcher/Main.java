@@ -1,0 +1,395 @@
+package org.outpost.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The logic behind {@code bin/outpost}. It validates the command line and prepares the instance
+ * directory, then hands the shell script a plan (lines starting after {@code #outpost-exec}) to
+ * {@code exec}, so that the started JVM keeps the launcher's PID. Anything else it prints is for
+ * the user.
+ */
+public final class Main {
+    static final String PLAN_MARKER = "#outpost-exec";
+    private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?");
+    private static final Pattern LABEL = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_./]{0,252})=([-A-Za-z0-9_.]{0,63})");
+
+    static final String USAGE = """
+            Usage: outpost <command> [options]
+
+            Commands:
+              server   start a server (cluster CA, embedded store, admin API, local agent)
+              agent    start an agent that joins a server
+              shell    run an edge: command in a running instance, or open its console
+              demo     start a server with its local agent in ./outpost-demo and show what to try
+              stop     stop the instance running in a data directory
+
+            Run 'outpost <command> --help' for a command's options.
+            """;
+
+    static final String SERVER_USAGE = """
+            Usage: outpost server [--data-dir DIR] [--bind ADDR] [--https-port N] [--node-name NAME]
+                                  [--labels k=v,...] [--node-timeout SECONDS]
+
+              --data-dir DIR        instance directory: config, state, logs (default ./outpost-data)
+              --bind ADDR           address the HTTPS endpoint listens on (default 127.0.0.1)
+              --https-port N        HTTPS port for agents and the /v1 admin API (default 6443)
+              --node-name NAME      this node's name (default: the host name)
+              --labels k=v,...      labels of the server's local agent
+              --node-timeout SECS   seconds without heartbeats before a node is NotReady (default 10)
+
+            Writes the node token to DIR/server/node-token and the admin credential to
+            DIR/server/admin-token (both readable by the owner only).
+            """;
+
+    static final String AGENT_USAGE = """
+            Usage: outpost agent --server URL (--token TOKEN | --token-file FILE) [--data-dir DIR]
+                                 [--node-name NAME] [--labels k=v,...]
+
+              --server URL          the server, e.g. https://127.0.0.1:6443
+              --token TOKEN         join token (K10<ca-hash>::...); needed only for the first join
+              --token-file FILE     read the join token from FILE instead
+              --data-dir DIR        instance directory (default ./outpost-data)
+              --node-name NAME      this node's name (default: the host name)
+              --labels k=v,...      node labels, e.g. site=plant-a,zone=boiler
+
+            After the first join the node keeps its identity in DIR/agent/ and restarts without a token.
+            """;
+
+    static final String SHELL_USAGE = """
+            Usage: outpost shell [--data-dir DIR] [COMMAND [ARGS...]]
+
+            Runs one command (e.g. edge:nodes -o json) in the instance running in DIR and exits with
+            its status; without a command, opens the interactive console (Tab completes).
+            The console authenticates with DIR/etc/console.key; there is no password.
+            """;
+
+    static final String DEMO_USAGE = """
+            Usage: outpost demo [--data-dir DIR] [--https-port N]
+
+            Starts a server with the embedded store and its local agent in DIR (default ./outpost-demo),
+            prints the join token, the admin API URL and the next commands to try. Ctrl-C stops it.
+            """;
+
+    static final String STOP_USAGE = """
+            Usage: outpost stop [--data-dir DIR]
+
+            Stops the instance running in DIR (default ./outpost-data) and waits for it to exit.
+            """;
+
+    private final Path home;
+    private final PrintStream out;
+
+    Main(Path home, PrintStream out) {
+        this.home = home;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        Path home = Paths.get(System.getProperty("outpost.home", ".")).toAbsolutePath().normalize();
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        try {
+            System.exit(new Main(home, out).run(Arrays.asList(args)));
+        } catch (UsageException e) {
+            System.err.println("outpost: " + e.getMessage());
+            System.exit(2);
+        } catch (IOException e) {
+            System.err.println("outpost: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    int run(List<String> args) throws UsageException, IOException {
+        if (args.isEmpty() || isHelp(args.get(0))) {
+            out.print(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        List<String> rest = args.subList(1, args.size());
+        switch (args.get(0)) {
+            case "server":
+                return server(rest, false);
+            case "demo":
+                return server(rest, true);
+            case "agent":
+                return agent(rest);
+            case "shell":
+                return shell(rest);
+            case "stop":
+                return stop(rest);
+            default:
+                throw new UsageException("unknown command '" + args.get(0) + "' (try: outpost --help)");
+        }
+    }
+
+    private int server(List<String> args, boolean demo) throws UsageException, IOException {
+        if (args.stream().anyMatch(Main::isHelp)) {
+            out.print(demo ? DEMO_USAGE : SERVER_USAGE);
+            return 0;
+        }
+        Set<String> valued = demo ? Set.of("data-dir", "https-port", "node-name")
+                : Set.of("data-dir", "bind", "https-port", "node-name", "labels", "node-timeout");
+        Arguments a = Arguments.parse(args, valued, Set.of(), false);
+        noPositional(a);
+        Instance instance = new Instance(home, Path.of(a.get("data-dir", demo ? "outpost-demo" : "outpost-data")));
+        refuseIfRunning(instance);
+        String bind = a.get("bind", "127.0.0.1");
+        int port = port(a.get("https-port", "6443"));
+        String nodeName = nodeName(a.get("node-name"));
+        String labels = labels(a.get("labels", ""));
+        String timeout = a.get("node-timeout", "10");
+        if (!timeout.matches("\\d{1,5}") || Integer.parseInt(timeout) < 1) {
+            throw new UsageException("--node-timeout must be a whole number of seconds, at least 1");
+        }
+        instance.prepare();
+        Map<String, String> node = new LinkedHashMap<>();
+        node.put("nodeName", nodeName);
+        node.put("role", "server");
+        node.put("dataDir", instance.dir().toString());
+        node.put("labels", labels);
+        node.put("demo", String.valueOf(demo));
+        instance.configure("org.outpost.node", node);
+        instance.configure("org.outpost.server", Map.of(
+                "bindAddress", bind,
+                "httpsPort", String.valueOf(port),
+                "nodeTimeoutSeconds", timeout));
+        return startKaraf(instance, demo);
+    }
+
+    private int agent(List<String> args) throws UsageException, IOException {
+        if (args.stream().anyMatch(Main::isHelp)) {
+            out.print(AGENT_USAGE);
+            return 0;
+        }
+        Arguments a = Arguments.parse(args,
+                Set.of("server", "token", "token-file", "data-dir", "node-name", "labels"), Set.of(), false);
+        noPositional(a);
+        String server = a.get("server");
+        if (server == null) {
+            throw new UsageException("agent needs --server https://HOST:PORT");
+        }
+        serverUrl(server);
+        if (a.has("token") && a.has("token-file")) {
+            throw new UsageException("give either --token or --token-file, not both");
+        }
+        Instance instance = new Instance(home, Path.of(a.get("data-dir", "outpost-data")));
+        refuseIfRunning(instance);
+        String nodeName = nodeName(a.get("node-name"));
+        String labels = labels(a.get("labels", ""));
+        Path tokenFile = null;
+        if (a.has("token-file")) {
+            tokenFile = Path.of(a.get("token-file")).toAbsolutePath().normalize();
+            if (!Files.isReadable(tokenFile)) {
+                throw new UsageException("cannot read token file " + tokenFile);
+            }
+        }
+        boolean hasIdentity = Files.isRegularFile(instance.dir().resolve("agent/node.crt"));
+        if (!a.has("token") && tokenFile == null && !hasIdentity) {
+            throw new UsageException("first join needs --token or --token-file (no node identity in "
+                    + instance.dir().resolve("agent") + ")");
+        }
+        instance.prepare();
+        if (a.has("token")) {
+            tokenFile = instance.dir().resolve("agent/join-token");
+            Instance.writeOwnerOnly(tokenFile, a.get("token").trim() + "\n");
+        }
+        Map<String, String> node = new LinkedHashMap<>();
+        node.put("nodeName", nodeName);
+        node.put("role", "agent");
+        node.put("dataDir", instance.dir().toString());
+        node.put("labels", labels);
+        node.put("demo", "false");
+        instance.configure("org.outpost.node", node);
+        Map<String, String> agent = new LinkedHashMap<>();
+        agent.put("serverUrl", server);
+        agent.put("tokenFile", tokenFile == null ? "" : tokenFile.toString());
+        instance.configure("org.outpost.agent", agent);
+        return startKaraf(instance, false);
+    }
+
+    private int shell(List<String> args) throws UsageException, IOException {
+        if (!args.isEmpty() && isHelp(args.get(0))) {
+            out.print(SHELL_USAGE);
+            return 0;
+        }
+        Arguments a = Arguments.parse(args, Set.of("data-dir"), Set.of(), true);
+        Instance instance = new Instance(home, Path.of(a.get("data-dir", "outpost-data")));
+        Optional<Long> pid = instance.runningPid();
+        if (pid.isEmpty()) {
+            throw new UsageException("no Outpost instance is running in " + instance.dir());
+        }
+        List<String> client = new ArrayList<>(List.of(
+                home.resolve("bin/client").toString(), "-a", String.valueOf(instance.consolePort()),
+                "-h", "127.0.0.1", "-u", Instance.CONSOLE_USER, "-k", instance.consoleKey().toString(), "-r", "3"));
+        StringBuilder plan = new StringBuilder();
+        plan.append("export KARAF_BASE=").append(quote(instance.dir().toString())).append('\n');
+        if (a.positional().isEmpty()) {
+            plan.append("exec ").append(join(client)).append('\n');
+        } else {
+            client.add("-b");
+            plan.append("printf '%s\\n' ").append(quote(consoleLine(a.positional())))
+                    .append(" | ").append(join(client)).append('\n');
+            plan.append("exit $?\n");
+        }
+        emitPlan(plan);
+        return 0;
+    }
+
+    private int stop(List<String> args) throws UsageException, IOException {
+        if (args.stream().anyMatch(Main::isHelp)) {
+            out.print(STOP_USAGE);
+            return 0;
+        }
+        Arguments a = Arguments.parse(args, Set.of("data-dir"), Set.of(), false);
+        noPositional(a);
+        Instance instance = new Instance(home, Path.of(a.get("data-dir", "outpost-data")));
+        Optional<Long> pid = instance.runningPid();
+        if (pid.isEmpty()) {
+            throw new UsageException("no Outpost instance is running in " + instance.dir());
+        }
+        ProcessHandle process = ProcessHandle.of(pid.get()).orElseThrow();
+        process.destroy();
+        try {
+            process.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IOException("instance " + pid.get() + " did not stop within 60 s");
+        }
+        out.println("stopped instance " + pid.get() + " in " + instance.dir());
+        return 0;
+    }
+
+    private int startKaraf(Instance instance, boolean demo) {
+        StringBuilder plan = new StringBuilder();
+        plan.append("export KARAF_BASE=").append(quote(instance.dir().toString())).append('\n');
+        plan.append("export CHECK_ROOT_INSTANCE_RUNNING=false\n");
+        plan.append("export EXTRA_JAVA_OPTS=").append(quote(jvmOptions() + " " + System.getenv().getOrDefault("OUTPOST_JAVA_OPTS", "")))
+                .append('\n');
+        plan.append("exec ").append(quote(home.resolve("bin/karaf").toString())).append(" daemon\n");
+        emitPlan(plan);
+        return 0;
+    }
+
+    /** Small heap, serial GC and C1 only: an edge node idles at a fraction of Karaf's defaults. */
+    static String jvmOptions() {
+        return "-Xms16m -Xmx192m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -Xss512k"
+                + " -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=32m"
+                + " -Dorg.apache.sshd.security.provider.BC.enabled=false";
+    }
+
+    private void emitPlan(StringBuilder plan) {
+        out.print(PLAN_MARKER + "\n" + plan);
+    }
+
+    private static void refuseIfRunning(Instance instance) throws IOException, UsageException {
+        Optional<Long> pid = instance.runningPid();
+        if (pid.isPresent()) {
+            throw new UsageException("an Outpost instance is already running in " + instance.dir() + " (pid " + pid.get() + ")");
+        }
+    }
+
+    private static void noPositional(Arguments a) throws UsageException {
+        if (!a.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
+        }
+    }
+
+    static int port(String value) throws UsageException {
+        if (!value.matches("\\d{1,5}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > 65535) {
+            throw new UsageException("port must be a number from 1 to 65535, got '" + value + "'");
+        }
+        return Integer.parseInt(value);
+    }
+
+    static String nodeName(String given) throws UsageException {
+        String name = given;
+        if (name == null) {
+            name = hostName().toLowerCase(Locale.ROOT).replaceAll("[^-a-z0-9.]", "-");
+        }
+        if (!NODE_NAME.matcher(name).matches()) {
+            throw new UsageException("node name '" + name + "' is not valid: use lower-case letters, digits, '-' and '.',"
+                    + " starting and ending with a letter or digit, at most 63 characters");
+        }
+        return name;
+    }
+
+    static String labels(String value) throws UsageException {
+        if (value.isBlank()) {
+            return "";
+        }
+        for (String label : value.split(",")) {
+            if (!LABEL.matcher(label.trim()).matches()) {
+                throw new UsageException("label '" + label.trim() + "' is not of the form key=value"
+                        + " (letters, digits, '-', '_', '.'; keys may have a prefix/)");
+            }
+        }
+        return value.replace(" ", "");
+    }
+
+    static void serverUrl(String value) throws UsageException {
+        URI uri;
+        try {
+            uri = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--server '" + value + "' is not a URL");
+        }
+        if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new UsageException("--server must be an https URL such as https://127.0.0.1:6443, got '" + value + "'");
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName().split("\\.")[0];
+        } catch (IOException e) {
+            return "outpost";
+        }
+    }
+
+    private static boolean isHelp(String arg) {
+        return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+    }
+
+    /** Joins words for the Karaf console, quoting those the console would split or interpret. */
+    static String consoleLine(List<String> words) {
+        StringBuilder line = new StringBuilder();
+        for (String word : words) {
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            if (word.matches("[-A-Za-z0-9_.:/=,+@%]+")) {
+                line.append(word);
+            } else {
+                line.append('"').append(word.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        }
+        return line.toString();
+    }
+
+    static String quote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    private static String join(List<String> words) {
+        StringBuilder s = new StringBuilder();
+        for (String w : words) {
+            if (s.length() > 0) {
+                s.append(' ');
+            }
+            s.append(quote(w));
+        }
+        return s.toString();
+    }
+}
