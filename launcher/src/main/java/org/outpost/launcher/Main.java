@@ -160,12 +160,12 @@ public final class Main {
         node.put("role", "server");
         node.put("dataDir", instance.dir().toString());
         node.put("labels", labels);
-        node.put("demo", String.valueOf(demo));
         instance.configure("org.outpost.node", node);
         instance.configure("org.outpost.server", Map.of(
                 "bindAddress", bind,
                 "httpsPort", String.valueOf(port),
-                "nodeTimeoutSeconds", timeout));
+                "nodeTimeoutSeconds", timeout,
+                "demo", String.valueOf(demo)));
         return startKaraf(instance, demo);
     }
 
@@ -211,7 +211,6 @@ public final class Main {
         node.put("role", "agent");
         node.put("dataDir", instance.dir().toString());
         node.put("labels", labels);
-        node.put("demo", "false");
         instance.configure("org.outpost.node", node);
         Map<String, String> agent = new LinkedHashMap<>();
         agent.put("serverUrl", server);

@@ -65,7 +65,7 @@ final class Fakes {
                 new NodeUsage(4, 0.25, 8L << 30, 2L << 30, 100L << 30, 40L << 30, 3600));
     }
 
-    static final class Registry implements NodeRegistry {
+    static class Registry implements NodeRegistry {
         final Map<String, NodeInfo> nodes = new TreeMap<>();
         final List<String> calls = new ArrayList<>();
         Map<String, String> lastSet;
@@ -172,7 +172,7 @@ final class Fakes {
         }
     }
 
-    static final class Roles implements RoleManager {
+    static class Roles implements RoleManager {
         String role;
         final List<String> calls = new ArrayList<>();
 

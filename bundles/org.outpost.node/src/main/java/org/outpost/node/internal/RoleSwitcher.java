@@ -1,0 +1,201 @@
+package org.outpost.node.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Dictionary;
+import java.util.EnumSet;
+import java.util.Hashtable;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.karaf.features.Feature;
+import org.apache.karaf.features.FeaturesService;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.outpost.api.ErrorCode;
+import org.outpost.api.LocalNode;
+import org.outpost.api.OutpostException;
+import org.outpost.api.RoleManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the installed role feature in line with the configured role, and switches roles live:
+ * {@code outpost-role-server} and {@code outpost-role-agent} are installed and uninstalled through
+ * the FeaturesService without refreshing other bundles, so the console, logging and every bundle
+ * outside the role features keep running in the same JVM.
+ */
+@Component(immediate = true)
+public class RoleSwitcher implements RoleManager {
+    static final String SERVER_FEATURE = "outpost-role-server";
+    static final String AGENT_FEATURE = "outpost-role-agent";
+    private static final Logger LOG = LoggerFactory.getLogger(RoleSwitcher.class);
+    private static final EnumSet<FeaturesService.Option> NO_REFRESH = EnumSet.of(
+            FeaturesService.Option.NoAutoRefreshBundles, FeaturesService.Option.NoAutoRefreshManagedBundles);
+
+    @Reference
+    private FeaturesService features;
+    @Reference
+    private ConfigurationAdmin configAdmin;
+    @Reference
+    private LocalNode node;
+
+    private final ExecutorService startup = Executors.newSingleThreadExecutor(r -> new Thread(r, "outpost-role-startup"));
+
+    @Activate
+    void activate() {
+        startup.execute(() -> {
+            try {
+                applyRole(node.role());
+            } catch (RuntimeException e) {
+                LOG.error("Could not install the {} role: {}", node.role(), e.getMessage());
+            }
+        });
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        startup.shutdownNow();
+        startup.awaitTermination(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public String role() {
+        return node.role();
+    }
+
+    @Override
+    public synchronized void becomeServer() {
+        try {
+            Dictionary<String, Object> server = properties("org.outpost.server");
+            if (server.get("httpsPort") == null) {
+                server.put("httpsPort", "6443");
+                server.put("bindAddress", "127.0.0.1");
+                configuration("org.outpost.server").update(server);
+            }
+            String bind = String.valueOf(server.get("bindAddress") == null ? "127.0.0.1" : server.get("bindAddress"));
+            String host = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+            if (host.contains(":")) {
+                host = "[" + host + "]";
+            }
+            setRole("server");
+            applyRole("server");
+            Dictionary<String, Object> agent = new Hashtable<>();
+            agent.put("serverUrl", "https://" + host + ":" + server.get("httpsPort"));
+            agent.put("tokenFile", node.dataDir().resolve("server/node-token").toString());
+            configuration("org.outpost.agent").update(agent);
+            LOG.info("Node {} is now a server", node.name());
+        } catch (IOException e) {
+            throw new OutpostException(ErrorCode.INTERNAL, "could not switch to server: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void becomeAgent(String serverUrl, String token) {
+        URI uri;
+        try {
+            uri = URI.create(serverUrl);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "server must be an https URL such as https://127.0.0.1:6443");
+        }
+        if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "server must be an https URL such as https://127.0.0.1:6443");
+        }
+        try {
+            String tokenFile = "";
+            if (token != null && !token.isBlank()) {
+                Path file = node.dataDir().resolve("agent/join-token");
+                writeOwnerOnly(file, token.trim() + "\n");
+                tokenFile = file.toString();
+            }
+            Dictionary<String, Object> agent = new Hashtable<>();
+            agent.put("serverUrl", serverUrl);
+            agent.put("tokenFile", tokenFile);
+            setRole("agent");
+            applyRole("agent");
+            configuration("org.outpost.agent").update(agent);
+            LOG.info("Node {} is now an agent of {}", node.name(), serverUrl);
+        } catch (IOException e) {
+            throw new OutpostException(ErrorCode.INTERNAL, "could not switch to agent: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void leave() {
+        if ("server".equals(node.role())) {
+            throw new OutpostException(ErrorCode.INVALID_ARGUMENT,
+                    "a server cannot leave its own cluster; switch it to an agent first (edge:role agent --server URL --token T)");
+        }
+        try {
+            Configuration agent = configAdmin.getConfiguration("org.outpost.agent", "?");
+            agent.delete();
+            for (String file : new String[] {"node.crt", "ca.crt", "join-token"}) {
+                Files.deleteIfExists(node.dataDir().resolve("agent").resolve(file));
+            }
+            LOG.info("Node {} left its cluster", node.name());
+        } catch (IOException e) {
+            throw new OutpostException(ErrorCode.INTERNAL, "could not leave: " + e.getMessage(), e);
+        }
+    }
+
+    private void setRole(String role) throws IOException {
+        Configuration configuration = configuration("org.outpost.node");
+        Dictionary<String, Object> props = properties("org.outpost.node");
+        props.put("role", role);
+        configuration.update(props);
+    }
+
+    /** Installs the role's feature, then removes the other role's; bundles both need stay running. */
+    private void applyRole(String role) {
+        String wanted = "server".equals(role) ? SERVER_FEATURE : AGENT_FEATURE;
+        String unwanted = "server".equals(role) ? AGENT_FEATURE : SERVER_FEATURE;
+        try {
+            if (!installed(wanted)) {
+                features.installFeatures(Set.of(wanted), NO_REFRESH);
+            }
+            if (installed(unwanted)) {
+                features.uninstallFeatures(Set.of(unwanted), NO_REFRESH);
+            }
+        } catch (Exception e) {
+            throw new OutpostException(ErrorCode.INTERNAL, "could not install feature " + wanted + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean installed(String featureName) throws Exception {
+        for (Feature feature : features.listInstalledFeatures()) {
+            if (feature.getName().equals(featureName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Configuration configuration(String pid) throws IOException {
+        return configAdmin.getConfiguration(pid, "?");
+    }
+
+    private Dictionary<String, Object> properties(String pid) throws IOException {
+        Dictionary<String, Object> props = configuration(pid).getProperties();
+        return props == null ? new Hashtable<>() : props;
+    }
+
+    private static void writeOwnerOnly(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
