@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,8 +25,8 @@ import org.outpost.security.internal.SecureFiles;
 /**
  * PEM text for certificates (one or a chain), PKCS#8 private keys and PKCS#10 certificate signing
  * requests, in memory and in files. Private files are written with mode 0600 from the start.
- * Malformed input fails with {@link ErrorCode#INVALID_ARGUMENT}; file I/O with
- * {@link ErrorCode#INTERNAL}; both as {@link OutpostException}.
+ * Malformed text fails with {@link ErrorCode#INVALID_ARGUMENT}; unreadable or malformed files
+ * with {@link ErrorCode#INTERNAL}; both as {@link OutpostException}.
  */
 public final class Pem {
 
@@ -156,7 +157,7 @@ public final class Pem {
     }
 
     public static List<X509Certificate> readCertificates(Path file) {
-        return decodeCertificates(read(file));
+        return decodeFile(file, Pem::decodeCertificates);
     }
 
     /** Writes {@code key} as PKCS#8 PEM; the file has mode 0600 from creation on. */
@@ -177,7 +178,7 @@ public final class Pem {
     }
 
     public static PrivateKey readPrivateKey(Path file) {
-        return decodePrivateKey(read(file));
+        return decodeFile(file, Pem::decodePrivateKey);
     }
 
     // ---- helpers ------------------------------------------------------------------------------
@@ -191,11 +192,18 @@ public final class Pem {
         }
     }
 
-    private static String read(Path file) {
+    /** Decodes a file's content; a file that does not decode is reported as {@link ErrorCode#INTERNAL}. */
+    private static <T> T decodeFile(Path file, Function<String, T> decoder) {
+        String content;
         try {
-            return Files.readString(file, StandardCharsets.ISO_8859_1);
+            content = Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw cannot("read", file, e);
+        }
+        try {
+            return decoder.apply(content);
+        } catch (OutpostException e) {
+            throw new OutpostException(ErrorCode.INTERNAL, file + ": " + e.getMessage(), e);
         }
     }
 

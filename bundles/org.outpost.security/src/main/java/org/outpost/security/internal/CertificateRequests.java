@@ -45,21 +45,21 @@ public final class CertificateRequests {
         } catch (IOException | RuntimeException e) {
             throw invalid("certificate request is not valid PKCS#10");
         }
+        PublicKey key;
+        try {
+            key = request.getPublicKey();
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw invalid("certificate request's public key is not usable");
+        }
         boolean signatureValid;
         try {
-            signatureValid = request.isSignatureValid(
-                    new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo()));
+            // Built from the JDK key: the JDK's EC KeyFactory does not answer to the key's OID.
+            signatureValid = request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key));
         } catch (OperatorCreationException | PKCSException | RuntimeException e) {
             signatureValid = false;
         }
         if (!signatureValid) {
             throw invalid("certificate request's signature does not verify with the key it contains");
-        }
-        PublicKey key;
-        try {
-            key = request.getPublicKey();
-        } catch (GeneralSecurityException | RuntimeException e) {
-            throw invalid("certificate request's public key is not usable: " + e.getMessage());
         }
         Keys.requireStrong(key);
         return key;

@@ -88,9 +88,17 @@ public final class PkixChains {
     private static void requirePurpose(X509Certificate leaf, String purpose) throws CertificateException {
         List<String> purposes = leaf.getExtendedKeyUsage();
         if (purposes == null || !purposes.contains(purpose)) {
-            String name = SERVER_AUTH.equals(purpose) ? "TLS server" : CLIENT_AUTH.equals(purpose) ? "TLS client" : purpose;
-            throw new CertificateException("certificate " + subjectOf(leaf) + " is not issued for " + name + " use");
+            throw new CertificateException("certificate " + subjectOf(leaf) + " is not issued for "
+                    + purposeName(purpose) + " use");
         }
+    }
+
+    private static String purposeName(String purpose) {
+        return switch (purpose) {
+            case SERVER_AUTH -> "TLS server";
+            case CLIENT_AUTH -> "TLS client";
+            default -> purpose;
+        };
     }
 
     private static boolean sameEncoding(X509Certificate a, X509Certificate b) {

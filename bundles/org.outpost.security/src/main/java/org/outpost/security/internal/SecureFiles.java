@@ -22,12 +22,13 @@ import java.util.Set;
 public final class SecureFiles {
 
     /** Owner read/write only. */
-    public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    public static final Set<PosixFilePermission> OWNER_ONLY = Set.copyOf(PosixFilePermissions.fromString("rw-------"));
 
     /** Owner read/write, everyone read: for certificates, which are public. */
-    public static final Set<PosixFilePermission> PUBLIC_READ = PosixFilePermissions.fromString("rw-r--r--");
+    public static final Set<PosixFilePermission> PUBLIC_READ = Set.copyOf(PosixFilePermissions.fromString("rw-r--r--"));
 
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY =
+            Set.copyOf(PosixFilePermissions.fromString("rwx------"));
 
     private SecureFiles() {
     }
