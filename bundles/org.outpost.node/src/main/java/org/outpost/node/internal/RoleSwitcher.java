@@ -58,7 +58,10 @@ public class RoleSwitcher implements RoleManager {
         startup.execute(() -> {
             try {
                 applyRole(node.role());
-            } catch (RuntimeException e) {
+                if ("server".equals(node.role())) {
+                    pointLocalAgentAtLocalServer();
+                }
+            } catch (IOException | RuntimeException e) {
                 LOG.error("Could not install the {} role: {}", node.role(), e.getMessage());
             }
         });
@@ -84,21 +87,32 @@ public class RoleSwitcher implements RoleManager {
                 server.put("bindAddress", "127.0.0.1");
                 configuration("org.outpost.server").update(server);
             }
-            String bind = String.valueOf(server.get("bindAddress") == null ? "127.0.0.1" : server.get("bindAddress"));
-            String host = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
-            if (host.contains(":")) {
-                host = "[" + host + "]";
-            }
             setRole("server");
             applyRole("server");
-            Dictionary<String, Object> agent = new Hashtable<>();
-            agent.put("serverUrl", "https://" + host + ":" + server.get("httpsPort"));
-            agent.put("tokenFile", node.dataDir().resolve("server/node-token").toString());
-            configuration("org.outpost.agent").update(agent);
+            pointLocalAgentAtLocalServer();
             LOG.info("Node {} is now a server", node.name());
         } catch (IOException e) {
             throw new OutpostException(ErrorCode.INTERNAL, "could not switch to server: " + e.getMessage(), e);
         }
+    }
+
+    /** Like k3s, a server runs an agent too: it joins its own server with the node token. */
+    private void pointLocalAgentAtLocalServer() throws IOException {
+        Dictionary<String, Object> server = properties("org.outpost.server");
+        String bind = String.valueOf(server.get("bindAddress") == null ? "127.0.0.1" : server.get("bindAddress"));
+        String host = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        String url = "https://" + host + ":" + (server.get("httpsPort") == null ? "6443" : server.get("httpsPort"));
+        String tokenFile = node.dataDir().resolve("server/node-token").toString();
+        Dictionary<String, Object> agent = properties("org.outpost.agent");
+        if (url.equals(agent.get("serverUrl")) && tokenFile.equals(agent.get("tokenFile"))) {
+            return;
+        }
+        agent.put("serverUrl", url);
+        agent.put("tokenFile", tokenFile);
+        configuration("org.outpost.agent").update(agent);
     }
 
     @Override

@@ -1,0 +1,363 @@
+package org.outpost.agent.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+
+import javax.net.ssl.SSLException;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.api.AgentState;
+import org.outpost.api.LocalNode;
+import org.outpost.api.NodeUsage;
+import org.outpost.security.CaPinningTrustManager;
+import org.outpost.security.ParsedJoinToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * The agent role: joins the configured server once with a token, then keeps one TLS WebSocket
+ * channel open with its node identity, sending heartbeats and reconnecting with jittered backoff.
+ */
+@Component(configurationPid = AgentComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = AgentComponent.Config.class)
+public class AgentComponent implements AgentState, AgentSession {
+    static final String PID = "org.outpost.agent";
+    private static final Logger LOG = LoggerFactory.getLogger(AgentComponent.class);
+
+    @ObjectClassDefinition(name = "Outpost agent", description = "Connection of this node to its server")
+    public @interface Config {
+        @AttributeDefinition(description = "Server URL, e.g. https://127.0.0.1:6443")
+        String serverUrl();
+
+        @AttributeDefinition(description = "File holding the join token (needed until the node has an identity)")
+        String tokenFile() default "";
+
+        @AttributeDefinition(description = "Milliseconds between heartbeats", min = "100")
+        long heartbeatMillis() default 2000;
+
+        @AttributeDefinition(description = "Longest wait between reconnection attempts, in milliseconds", min = "100")
+        long maxBackoffMillis() default 10000;
+    }
+
+    @Reference
+    private LocalNode node;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private URI server;
+    private Path tokenFile;
+    private Path identityDir;
+    private long heartbeatMillis;
+    private EventLoopGroup io;
+    private ScheduledExecutorService supervisor;
+    private Backoff backoff;
+    private HostStatus host;
+    private volatile NodeUsage usage = NodeUsage.UNKNOWN;
+    private volatile boolean stopped;
+    private volatile boolean connected;
+    private volatile Channel channel;
+    private volatile Instant lastAcknowledged;
+    private volatile String lastError;
+    private volatile boolean refusedByServer;
+    private final AtomicLong lastRevision = new AtomicLong();
+
+    @Activate
+    void activate(Config config) {
+        server = URI.create(config.serverUrl().trim());
+        tokenFile = config.tokenFile().isBlank() ? null : Path.of(config.tokenFile().trim());
+        identityDir = node.dataDir().resolve("agent");
+        heartbeatMillis = config.heartbeatMillis();
+        backoff = new Backoff(Duration.ofMillis(500), Duration.ofMillis(config.maxBackoffMillis()), RandomGenerator.getDefault());
+        host = new HostStatus(Path.of("/proc"), node.dataDir());
+        io = new NioEventLoopGroup(1, new DefaultThreadFactory("outpost-agent-io", true));
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("outpost-agent", true));
+        executor.setRemoveOnCancelPolicy(true);
+        supervisor = executor;
+        supervisor.scheduleWithFixedDelay(() -> usage = host.read(), 0, heartbeatMillis, TimeUnit.MILLISECONDS);
+        supervisor.execute(this::connect);
+    }
+
+    @Deactivate
+    void deactivate() {
+        stopped = true;
+        supervisor.shutdownNow();
+        Channel open = channel;
+        if (open != null) {
+            open.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** One attempt: make sure there is an identity for this server, then open the channel. */
+    private void connect() {
+        if (stopped) {
+            return;
+        }
+        try {
+            NodeIdentity identity = identity();
+            openChannel(identity);
+        } catch (JoinRefusedException e) {
+            problem(e.getMessage());
+            retry(Duration.ofMillis(Math.max(5000, heartbeatMillis)));
+        } catch (IOException | RuntimeException e) {
+            problem("cannot reach server " + server + ": " + describe(e));
+            retry(backoff.next());
+        }
+    }
+
+    private NodeIdentity identity() throws JoinRefusedException, IOException {
+        Optional<NodeIdentity> existing = NodeIdentity.load(identityDir);
+        Optional<String> token = readToken();
+        boolean tokenForSameCluster = token.flatMap(AgentComponent::caHashOf)
+                .map(hash -> existing.map(id -> id.caHash().equals(hash)).orElse(false)).orElse(true);
+        if (existing.isPresent() && tokenForSameCluster && !refusedByServer) {
+            return existing.get();
+        }
+        if (token.isEmpty()) {
+            throw new JoinRefusedException(existing.isPresent()
+                    ? "the server no longer accepts this node's identity and no join token is configured"
+                    : "no node identity yet and no join token configured (--token or --token-file)");
+        }
+        Files.createDirectories(identityDir);
+        NodeIdentity joined = new Joiner(json).join(server, token.get(), node.name(), identityDir,
+                existing.filter(id -> !refusedByServer));
+        refusedByServer = false;
+        LOG.info("Node {} joined {}", node.name(), server);
+        System.out.println("outpost: node " + node.name() + " joined " + server);
+        return joined;
+    }
+
+    private Optional<String> readToken() throws IOException {
+        if (tokenFile == null || !Files.isRegularFile(tokenFile)) {
+            return Optional.empty();
+        }
+        String token = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
+        return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+
+    private static Optional<String> caHashOf(String token) {
+        try {
+            return Optional.of(ParsedJoinToken.parse(token).caHash());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void openChannel(NodeIdentity identity) throws SSLException {
+        SslContext tls = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
+                .protocols("TLSv1.3", "TLSv1.2")
+                .keyManager(identity.key(), identity.certificate())
+                .trustManager(CaPinningTrustManager.trustingOnly(identity.ca()))
+                .build();
+        URI ws = URI.create("wss://" + server.getHost() + ":" + port() + "/v1/agent/connect");
+        int port = port();
+        Bootstrap bootstrap = new Bootstrap()
+                .group(io)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(tls.newHandler(ch.alloc(), server.getHost(), port))
+                                .addLast(new HttpClientCodec())
+                                .addLast(new HttpObjectAggregator(1 << 20))
+                                .addLast(new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
+                                        ws, WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), 1 << 20)))
+                                .addLast(new AgentChannelHandler(AgentComponent.this, json, heartbeatMillis));
+                    }
+                });
+        bootstrap.connect(server.getHost(), port).addListener(future -> {
+            if (!future.isSuccess()) {
+                problem("cannot reach server " + server + ": " + describe(future.cause()));
+                retry(backoff.next());
+                return;
+            }
+            Channel open = ((io.netty.channel.ChannelFuture) future).channel();
+            channel = open;
+            open.closeFuture().addListener(closed -> {
+                boolean wasConnected = connected;
+                connected = false;
+                channel = null;
+                if (stopped) {
+                    return;
+                }
+                if (wasConnected) {
+                    LOG.info("Node {} lost its channel to {}; reconnecting", node.name(), server);
+                    backoff.reset();
+                }
+                retry(backoff.next());
+            });
+        });
+    }
+
+    private int port() {
+        return server.getPort() > 0 ? server.getPort() : 6443;
+    }
+
+    private void retry(Duration delay) {
+        if (!stopped) {
+            try {
+                supervisor.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopping
+            }
+        }
+    }
+
+    /** Logs and prints a problem once per distinct message, so a down server does not flood the log. */
+    private void problem(String message) {
+        if (!message.equals(lastError)) {
+            LOG.warn("Node {}: {}", node.name(), message);
+            System.out.println("outpost: " + message);
+        }
+        lastError = message;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.split("\n")[0];
+    }
+
+    // AgentSession: called on the channel's event loop
+
+    @Override
+    public String version() {
+        return node.version();
+    }
+
+    @Override
+    public Map<String, String> labels() {
+        return node.labels();
+    }
+
+    @Override
+    public long lastRevision() {
+        return lastRevision.get();
+    }
+
+    @Override
+    public ObjectNode usageJson(ObjectMapper mapper) {
+        NodeUsage u = usage;
+        ObjectNode out = mapper.createObjectNode();
+        out.put("cpus", u.cpus());
+        out.put("cpuLoad", u.cpuLoad());
+        out.put("memoryTotal", u.memoryTotal());
+        out.put("memoryUsed", u.memoryUsed());
+        out.put("diskTotal", u.diskTotal());
+        out.put("diskFree", u.diskFree());
+        out.put("uptimeSeconds", u.uptimeSeconds());
+        return out;
+    }
+
+    @Override
+    public void welcomed(JsonNode welcome) {
+        connected = true;
+        lastAcknowledged = Instant.now();
+        lastRevision.accumulateAndGet(welcome.path("revision").asLong(), Math::max);
+        backoff.reset();
+        if (lastError != null) {
+            System.out.println("outpost: node " + node.name() + " connected to " + server);
+        }
+        lastError = null;
+        LOG.info("Node {} connected to {}", node.name(), server);
+    }
+
+    @Override
+    public void sent(long seq) {
+        // acknowledgements are tracked by time; the sequence number is for the server's metrics and tests
+    }
+
+    @Override
+    public void acknowledged(long seq, long revision) {
+        lastAcknowledged = Instant.now();
+        lastRevision.accumulateAndGet(revision, Math::max);
+    }
+
+    @Override
+    public void updated(JsonNode update) {
+        lastRevision.accumulateAndGet(update.path("revision").asLong(), Math::max);
+    }
+
+    @Override
+    public void refused(String code, String message) {
+        if ("forbidden".equals(code)) {
+            refusedByServer = true;
+        }
+        problem("server refused this node: " + message);
+    }
+
+    @Override
+    public void channelFailed(Throwable cause) {
+        problem("channel to " + server + " failed: " + describe(cause));
+    }
+
+    // AgentState
+
+    @Override
+    public String serverUrl() {
+        return server.toString();
+    }
+
+    @Override
+    public boolean connected() {
+        return connected;
+    }
+
+    @Override
+    public Instant lastAcknowledged() {
+        return lastAcknowledged;
+    }
+
+    @Override
+    public String lastError() {
+        return lastError;
+    }
+}

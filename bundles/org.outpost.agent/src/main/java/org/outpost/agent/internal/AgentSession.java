@@ -1,0 +1,30 @@
+package org.outpost.agent.internal;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** What the channel handler reports to, and reads from, the agent. */
+interface AgentSession {
+    String version();
+
+    Map<String, String> labels();
+
+    long lastRevision();
+
+    ObjectNode usageJson(ObjectMapper json);
+
+    void welcomed(JsonNode welcome);
+
+    void sent(long seq);
+
+    void acknowledged(long seq, long revision);
+
+    void updated(JsonNode update);
+
+    void refused(String code, String message);
+
+    void channelFailed(Throwable cause);
+}

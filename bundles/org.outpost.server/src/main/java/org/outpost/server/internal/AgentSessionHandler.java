@@ -1,0 +1,220 @@
+package org.outpost.server.internal;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+import org.outpost.api.ErrorCode;
+import org.outpost.api.KeyValue;
+import org.outpost.api.NodeUsage;
+import org.outpost.api.OutpostException;
+import org.outpost.api.StoreCompactedException;
+import org.outpost.api.Watch;
+import org.outpost.api.WatchEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/**
+ * One agent's channel (protocol in docs/agent-protocol.md). The node is the one named in the
+ * client certificate: nothing in a message can speak for another node. Messages are decoded on
+ * the event loop and acted on in order on a worker, since registry changes may write the store.
+ */
+final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentSessionHandler.class);
+    static final int PROTOCOL = 1;
+
+    private final ServerContext server;
+    private final String node;
+    private final String certSerial;
+    private final String address;
+    private Executor ordered;
+    private Channel channel;
+    private volatile boolean introduced;
+    private volatile Watch specWatch;
+
+    AgentSessionHandler(ServerContext server, String node, String certSerial, String address) {
+        this.server = server;
+        this.node = node;
+        this.certSerial = certSerial;
+        this.address = address;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        ordered = new SerialExecutor(server.workers());
+        channel = ctx.channel();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+        JsonNode message;
+        try {
+            message = server.json().readTree(frame.text());
+        } catch (IOException e) {
+            refuse(ErrorCode.INVALID_ARGUMENT, "message is not JSON");
+            return;
+        }
+        String type = message.path("type").asText("");
+        switch (type) {
+            case "hello" -> ordered.execute(() -> hello(message));
+            case "heartbeat" -> {
+                if (!introduced) {
+                    refuse(ErrorCode.INVALID_ARGUMENT, "send hello before heartbeats");
+                    return;
+                }
+                server.metrics().heartbeats.increment();
+                long seq = message.path("seq").asLong();
+                NodeUsage usage = usage(message.path("usage"));
+                ordered.execute(() -> {
+                    server.registry().heartbeat(node, usage);
+                    send(ack(seq));
+                });
+            }
+            default -> refuse(ErrorCode.INVALID_ARGUMENT, "unknown message type '" + type + "'");
+        }
+    }
+
+    private void hello(JsonNode message) {
+        try {
+            if (message.path("protocol").asInt(0) != PROTOCOL) {
+                refuse(ErrorCode.INVALID_ARGUMENT, "agent protocol " + message.path("protocol").asInt(0)
+                        + " is not supported; this server speaks " + PROTOCOL);
+                return;
+            }
+            Map<String, String> labels = new HashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = message.path("labels").fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                labels.put(e.getKey(), e.getValue().asText());
+            }
+            server.registry().hello(node, certSerial, address, message.path("version").asText(""), labels,
+                    usage(message.path("usage")));
+            server.sessions().open(node, channel);
+            introduced = true;
+            long current = server.store().revision();
+            ObjectNode welcome = server.json().createObjectNode();
+            welcome.put("type", "welcome");
+            welcome.put("protocol", PROTOCOL);
+            welcome.put("revision", current);
+            welcome.set("node", NodeJson.of(server.json(), server.registry().get(node).orElseThrow()));
+            send(welcome);
+            watchOwnSpec(Math.min(message.path("lastRevision").asLong(0), current));
+            LOG.info("Agent {} connected from {}", node, address);
+        } catch (OutpostException e) {
+            LOG.info("Agent {} refused: {}", node, e.getMessage());
+            refuse(e.code(), e.getMessage());
+        }
+    }
+
+    /** Replays changes to this node's spec since the agent's last revision, then follows live ones. */
+    private void watchOwnSpec(long afterRevision) {
+        String key = NodeRegistryService.specKey(node);
+        try {
+            specWatch = server.store().watch(key, afterRevision, this::specChanged);
+        } catch (StoreCompactedException e) {
+            specWatch = server.store().watch(key, server.store().revision(), this::specChanged);
+        }
+        if (!channel.isActive()) {
+            specWatch.close();
+        }
+    }
+
+    private void specChanged(WatchEvent event) {
+        KeyValue kv = event.kv();
+        if (!kv.key().equals(NodeRegistryService.specKey(node))) {
+            return;
+        }
+        if (event.type() == WatchEvent.Type.DELETE) {
+            refuse(ErrorCode.FORBIDDEN, "node " + node + " was deleted; join again with a token");
+            return;
+        }
+        ObjectNode update = server.json().createObjectNode();
+        update.put("type", "update");
+        update.put("revision", event.revision());
+        server.registry().get(node).ifPresent(info -> update.set("node", NodeJson.of(server.json(), info)));
+        send(update);
+    }
+
+    private ObjectNode ack(long seq) {
+        ObjectNode ack = server.json().createObjectNode();
+        ack.put("type", "ack");
+        ack.put("seq", seq);
+        ack.put("revision", server.store().revision());
+        return ack;
+    }
+
+    static NodeUsage usage(JsonNode u) {
+        if (u == null || !u.isObject()) {
+            return NodeUsage.UNKNOWN;
+        }
+        return new NodeUsage(u.path("cpus").asInt(), u.path("cpuLoad").asDouble(), u.path("memoryTotal").asLong(),
+                u.path("memoryUsed").asLong(), u.path("diskTotal").asLong(), u.path("diskFree").asLong(),
+                u.path("uptimeSeconds").asLong());
+    }
+
+    private void send(ObjectNode message) {
+        try {
+            channel.writeAndFlush(new TextWebSocketFrame(server.json().writeValueAsString(message)));
+        } catch (IOException e) {
+            LOG.warn("Cannot encode a message for agent {}: {}", node, e.getMessage());
+        }
+    }
+
+    /** Tells the agent why, then closes: the agent shows the reason and does not retry blindly. */
+    private void refuse(ErrorCode code, String reason) {
+        ObjectNode error = server.json().createObjectNode();
+        error.put("type", "error");
+        error.put("code", code.wireName());
+        error.put("message", reason);
+        try {
+            channel.write(new TextWebSocketFrame(server.json().writeValueAsString(error)));
+        } catch (IOException e) {
+            // unreachable for an ObjectNode of strings
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(code == ErrorCode.FORBIDDEN ? 4403 : 4400, reason.length() > 100
+                ? reason.substring(0, 100) : reason)).addListener(f -> channel.close());
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent) {
+            LOG.info("Agent {} silent too long; closing its channel", node);
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        ordered.execute(() -> {
+            Watch watch = specWatch;
+            if (watch != null) {
+                watch.close();
+            }
+            if (introduced) {
+                server.sessions().closed(node, channel);
+                server.registry().disconnected(node);
+                LOG.info("Agent {} disconnected", node);
+            }
+        });
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("Agent {} channel error: {}", node, cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,8 @@
+package org.outpost.server.internal;
+
+import org.outpost.api.NodeUsage;
+
+/** A node's stored status: written on readiness changes and, batched, as its lease is renewed. */
+record NodeStatusRecord(int version, String status, String address, String agentVersion, String lastHeartbeat,
+        NodeUsage usage) {
+}

@@ -1,0 +1,250 @@
+package org.outpost.server.internal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.api.ClusterStore;
+import org.outpost.api.JoinTokens;
+import org.outpost.api.LocalNode;
+import org.outpost.api.NodeRegistry;
+import org.outpost.api.ServerState;
+import org.outpost.security.CaPinningTrustManager;
+import org.outpost.security.CertifiedKey;
+import org.outpost.security.ClusterCa;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+
+/**
+ * The server role: cluster CA, join tokens, node registry with leases, and the HTTPS endpoint for
+ * agents and the admin API. The registry and token services are registered only while the
+ * endpoint is up.
+ */
+@Component(configurationPid = ServerComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {})
+@Designate(ocd = ServerComponent.Config.class)
+public class ServerComponent {
+    static final String PID = "org.outpost.server";
+    private static final Logger LOG = LoggerFactory.getLogger(ServerComponent.class);
+
+    @ObjectClassDefinition(name = "Outpost server", description = "HTTPS endpoint, join tokens and node leases")
+    public @interface Config {
+        @AttributeDefinition(description = "Address the HTTPS endpoint listens on")
+        String bindAddress() default "127.0.0.1";
+
+        @AttributeDefinition(description = "HTTPS port for agents and the admin API", min = "0", max = "65535")
+        int httpsPort() default 6443;
+
+        @AttributeDefinition(description = "Seconds without heartbeats before a node is NotReady", min = "1")
+        int nodeTimeoutSeconds() default 10;
+
+        @AttributeDefinition(description = "Days a node certificate is valid", min = "1")
+        int nodeCertificateDays() default 365;
+
+        @AttributeDefinition(description = "Print the join token and next steps at start (outpost demo)")
+        boolean demo() default false;
+    }
+
+    @Reference
+    private ClusterStore store;
+    @Reference
+    private LocalNode node;
+
+    private HttpsServer https;
+    private ExecutorService workers;
+    private ScheduledExecutorService leaseMonitor;
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+
+    @Activate
+    void activate(Config config, BundleContext context) throws Exception {
+        Path dir = node.dataDir().resolve("server");
+        ClusterCa ca = ClusterCa.loadOrCreate(dir.resolve("tls"));
+        ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        Clock clock = Clock.systemUTC();
+        Duration nodeTimeout = Duration.ofSeconds(config.nodeTimeoutSeconds());
+        JoinTokenService tokens = new JoinTokenService(store, json, clock, ca.certificateHash(), dir.resolve("node-token"));
+        tokens.ensureNodeToken();
+        AdminCredential admin = AdminCredential.loadOrCreate(dir.resolve("admin-token"));
+        NodeRegistryService registry = new NodeRegistryService(store, json, clock, System::nanoTime, node.name(), nodeTimeout);
+        workers = Executors.newFixedThreadPool(4, named("outpost-server-worker"));
+        ServerContext server = new ServerContext(node, store, ca, registry, tokens, admin, new ServerMetrics(),
+                new AgentSessions(), json, workers, Duration.ofDays(config.nodeCertificateDays()),
+                Math.max(30, 3 * config.nodeTimeoutSeconds()));
+
+        InetAddress bind = InetAddress.getByName(config.bindAddress());
+        CertifiedKey serverKey = ca.issueServerCertificate(dnsNames(), ipAddresses(bind), Duration.ofDays(365));
+        SslContext ssl = SslContextBuilder.forServer(serverKey.privateKey(), serverKey.certificate(), ca.certificate())
+                .sslProvider(SslProvider.JDK)
+                .protocols("TLSv1.3", "TLSv1.2")
+                .trustManager(CaPinningTrustManager.trustingOnly(ca.certificate()))
+                .clientAuth(ClientAuth.OPTIONAL)
+                .build();
+        try {
+            https = new HttpsServer(new InetSocketAddress(bind, config.httpsPort()), ssl, server);
+        } catch (Exception e) {
+            String reason = "cannot listen on " + config.bindAddress() + ":" + config.httpsPort() + ": " + e.getMessage();
+            System.out.println("outpost: " + reason);
+            LOG.error("Server not started: {}", reason);
+            deactivate();
+            throw e;
+        }
+        leaseMonitor = Executors.newSingleThreadScheduledExecutor(named("outpost-lease-monitor"));
+        leaseMonitor.scheduleWithFixedDelay(() -> {
+            try {
+                registry.tick();
+            } catch (RuntimeException e) {
+                LOG.warn("Lease check failed: {}", e.getMessage());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+
+        String url = "https://" + hostForUrl(bind) + ":" + https.localAddress().getPort();
+        Path adminFile = dir.resolve("admin-token");
+        Path tokenFile = dir.resolve("node-token");
+        registrations.add(context.registerService(NodeRegistry.class, registry, null));
+        registrations.add(context.registerService(JoinTokens.class, tokens, null));
+        registrations.add(context.registerService(ServerState.class, new ServerState() {
+            @Override
+            public String url() {
+                return url;
+            }
+
+            @Override
+            public Path adminTokenFile() {
+                return adminFile;
+            }
+
+            @Override
+            public Path nodeTokenFile() {
+                return tokenFile;
+            }
+        }, null));
+        LOG.info("Outpost server {} listening on {} (store {}, revision {})", node.name(), url, store.describe(), store.revision());
+        announce(config, url, tokenFile, adminFile, tokens);
+    }
+
+    private void announce(Config config, String url, Path tokenFile, Path adminFile, JoinTokenService tokens) {
+        StringBuilder banner = new StringBuilder()
+                .append("Outpost server ").append(node.name()).append(" (").append(node.version()).append(") listening on ")
+                .append(url).append('\n')
+                .append("  node token:       ").append(tokenFile).append('\n')
+                .append("  admin credential: ").append(adminFile).append('\n')
+                .append("  logs:             ").append(node.dataDir().resolve("data/log/karaf.log")).append('\n');
+        if (config.demo()) {
+            String dataDir = node.dataDir().toString();
+            banner.append('\n')
+                    .append("Join token (give it to agents):\n  ").append(tokens.nodeToken()).append("\n\n")
+                    .append("Admin API: ").append(url).append("/v1/nodes  (Authorization: Bearer $(cat ").append(adminFile).append("))\n\n")
+                    .append("Try:\n")
+                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:nodes\n")
+                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:status\n")
+                    .append("  ./outpost agent --server ").append(url).append(" --token-file ").append(tokenFile)
+                    .append(" --data-dir ./outpost-agent1 --node-name gw-1 --labels site=plant-a\n")
+                    .append("  curl -sk -H \"Authorization: Bearer $(cat ").append(adminFile).append(")\" ").append(url).append("/v1/nodes\n")
+                    .append("Ctrl-C stops the demo.\n");
+        }
+        System.out.print(banner);
+        System.out.flush();
+    }
+
+    @Deactivate
+    void deactivate() {
+        registrations.forEach(ServiceRegistration::unregister);
+        registrations.clear();
+        if (leaseMonitor != null) {
+            leaseMonitor.shutdownNow();
+        }
+        if (https != null) {
+            https.close();
+            https = null;
+        }
+        if (workers != null) {
+            workers.shutdown();
+            try {
+                workers.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String hostForUrl(InetAddress bind) {
+        if (bind.isAnyLocalAddress()) {
+            return "127.0.0.1";
+        }
+        String host = bind.getHostAddress();
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    private static Set<String> dnsNames() {
+        Set<String> names = new LinkedHashSet<>();
+        names.add("localhost");
+        try {
+            String host = InetAddress.getLocalHost().getHostName();
+            if (host.matches("[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?")) {
+                names.add(host.toLowerCase(java.util.Locale.ROOT));
+            }
+        } catch (UnknownHostException e) {
+            // no host name: localhost and addresses are enough
+        }
+        return names;
+    }
+
+    /** Loopback always; the bind address, or every interface address when bound to all. */
+    private static Set<InetAddress> ipAddresses(InetAddress bind) throws UnknownHostException, SocketException {
+        Set<InetAddress> ips = new LinkedHashSet<>();
+        ips.add(InetAddress.getByName("127.0.0.1"));
+        ips.add(InetAddress.getByName("::1"));
+        if (bind.isAnyLocalAddress()) {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (!address.isLinkLocalAddress()) {
+                        ips.add(address);
+                    }
+                }
+            }
+        } else {
+            ips.add(bind);
+        }
+        return ips;
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+}
