@@ -1,0 +1,709 @@
+package org.outpost.store.mvstore.internal;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.h2.mvstore.type.LongDataType;
+import org.h2.mvstore.type.StringDataType;
+import org.outpost.api.ClusterStore;
+import org.outpost.api.ErrorCode;
+import org.outpost.api.KeyValue;
+import org.outpost.api.StoreCompactedException;
+import org.outpost.api.StoreConflictException;
+import org.outpost.api.StoreException;
+import org.outpost.api.Watch;
+import org.outpost.api.WatchEvent;
+import org.outpost.api.WatchListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster store on one H2 MVStore file, with kine/etcd semantics.
+ *
+ * <p>Three maps: {@code keys} (key to entry), {@code log} (revision to event, the watch history
+ * above the compacted revision) and {@code meta} (the revision counter, the compacted revision
+ * and the format). All writes go through one writer thread that applies a batch of queued
+ * writes, then commits and fsyncs once for the whole batch (group commit); only then are the
+ * callers answered, a new read snapshot published and the batch's events handed to watches.
+ * Reads use the latest published snapshot, so they never see a write that is not yet on disk.
+ */
+public final class MVStoreKv implements ClusterStore, AutoCloseable {
+
+    /**
+     * Tuning that rarely needs changing.
+     *
+     * @param historyRevisions      how many revisions of watch history automatic compaction keeps;
+     *                              0 turns automatic compaction off
+     * @param maintenanceInterval   how often the writer compacts history and rewrites sparse
+     *                              file chunks
+     * @param writeTimeout          how long a caller waits for its write to be durable
+     * @param maxPendingWatchEvents how many undelivered live events one watch may queue
+     * @param maxBatchSize          how many queued writes share one commit at most
+     */
+    public record Options(long historyRevisions, Duration maintenanceInterval, Duration writeTimeout,
+            int maxPendingWatchEvents, int maxBatchSize) {
+
+        public Options {
+            requireArgument(historyRevisions >= 0, "historyRevisions must not be negative");
+            requireArgument(!maintenanceInterval.isNegative() && !maintenanceInterval.isZero(),
+                    "maintenanceInterval must be positive");
+            requireArgument(!writeTimeout.isNegative() && !writeTimeout.isZero(), "writeTimeout must be positive");
+            requireArgument(maxPendingWatchEvents > 0, "maxPendingWatchEvents must be positive");
+            requireArgument(maxBatchSize > 0, "maxBatchSize must be positive");
+        }
+
+        public static Options defaults() {
+            return new Options(10_000, Duration.ofMinutes(1), Duration.ofSeconds(30), 10_000, 1_000);
+        }
+
+        public Options withHistoryRevisions(long revisions) {
+            return new Options(revisions, maintenanceInterval, writeTimeout, maxPendingWatchEvents, maxBatchSize);
+        }
+
+        public Options withMaintenanceInterval(Duration interval) {
+            return new Options(historyRevisions, interval, writeTimeout, maxPendingWatchEvents, maxBatchSize);
+        }
+
+        public Options withMaxPendingWatchEvents(int events) {
+            return new Options(historyRevisions, maintenanceInterval, writeTimeout, events, maxBatchSize);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(MVStoreKv.class);
+
+    private static final long FORMAT = 1;
+    private static final String META_FORMAT = "format";
+    private static final String META_REVISION = "revision";
+    private static final String META_COMPACTED_REVISION = "compactedRevision";
+    private static final byte[] NO_VALUE = new byte[0];
+    /** So that one maintenance pass never holds the writer up for long. */
+    private static final long MAX_REVISIONS_COMPACTED_PER_PASS = 100_000;
+    /** Rewrite file chunks once less than this percentage of them is live data. */
+    private static final int REWRITE_BELOW_FILL_RATE = 50;
+    private static final int MAX_REWRITE_BYTES_PER_PASS = 4 * 1024 * 1024;
+
+    private final Path file;
+    private final Options options;
+    private final MVStore store;
+    private final MVMap<String, byte[]> keys;
+    private final MVMap<Long, byte[]> log;
+    private final MVMap<String, Long> meta;
+
+    private final BlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
+    /** Queued by close() so that a writer waiting for work notices at once. */
+    private final PendingWrite<Void> wakeUp = PendingWrite.marker();
+    private final Thread writer;
+    private final ExecutorService deliveryPool;
+    /** Held while publishing a snapshot with its events, and while a watch picks its snapshot. */
+    private final Object watchLock = new Object();
+    private final Set<StoreWatch> watches = ConcurrentHashMap.newKeySet();
+    private final AtomicLong durableCommits = new AtomicLong();
+    private final AtomicBoolean shutDown = new AtomicBoolean();
+    private volatile boolean closed;
+    /** Why the store stopped by itself; null while open or after an ordinary close. */
+    private volatile StoreException failure;
+    private volatile Snapshot current;
+
+    // Owned by the writer thread.
+    private long revision;
+    private long compactedRevision;
+    private final List<WatchEvent> batchEvents = new ArrayList<>();
+
+    private MVStoreKv(Path file, Options options, MVStore store) {
+        this.file = file;
+        this.options = options;
+        this.store = store;
+        this.keys = store.openMap("keys", new MVMap.Builder<String, byte[]>()
+                .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+        this.log = store.openMap("log", new MVMap.Builder<Long, byte[]>()
+                .keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+        this.meta = store.openMap("meta", new MVMap.Builder<String, Long>()
+                .keyType(StringDataType.INSTANCE).valueType(LongDataType.INSTANCE));
+        this.deliveryPool = Executors.newCachedThreadPool(daemonThreads("outpost-mvstore-watch-"));
+        this.writer = new Thread(this::runWriter, "outpost-mvstore-writer");
+        this.writer.setDaemon(true);
+    }
+
+    /**
+     * Opens (or creates) the store in {@code file}, creating missing parent directories.
+     *
+     * @throws StoreException when the file cannot be opened, for example because another process
+     *                        holds it or it is not a store of this format
+     */
+    public static MVStoreKv open(Path file, Options options) {
+        Path absolute = file.toAbsolutePath().normalize();
+        MVStore store = null;
+        try {
+            Files.createDirectories(absolute.getParent());
+            boolean created = !Files.exists(absolute);
+            store = new MVStore.Builder()
+                    .fileName(absolute.toString())
+                    .autoCommitDisabled()
+                    // Without this MVStore still commits by itself once enough changes pile up,
+                    // which could write half a batch.
+                    .autoCommitBufferSize(0)
+                    .open();
+            // MVStore keeps dead chunks for 45 s by default in case the OS has not yet written the
+            // newer ones; here every commit is fsynced before anyone relies on it and readers pin
+            // their version, so the space can be reused at once instead of growing the file by
+            // 45 s worth of writes.
+            store.setRetentionTime(0);
+            MVStoreKv kv = new MVStoreKv(absolute, options, store);
+            kv.loadState();
+            if (created) {
+                syncDirectory(absolute.getParent());
+            }
+            kv.writer.start();
+            LOG.info("Opened cluster store {} at revision {} (history compacted through revision {})",
+                    absolute, kv.revision, kv.compactedRevision);
+            return kv;
+        } catch (IOException | MVStoreException | StoreException e) {
+            if (store != null) {
+                store.closeImmediately();
+            }
+            if (e instanceof StoreException storeException) {
+                throw storeException;
+            }
+            throw new StoreException("could not open cluster store " + absolute + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void loadState() {
+        Long format = meta.get(META_FORMAT);
+        if (format == null) {
+            meta.put(META_FORMAT, FORMAT);
+            meta.put(META_REVISION, 0L);
+            meta.put(META_COMPACTED_REVISION, 0L);
+            commitDurably();
+        } else if (format != FORMAT) {
+            throw new StoreException(ErrorCode.UNAVAILABLE, "cluster store " + file + " has format " + format
+                    + "; this version reads format " + FORMAT);
+        }
+        revision = meta.get(META_REVISION);
+        compactedRevision = meta.get(META_COMPACTED_REVISION);
+        current = Snapshot.ofLatestCommit(store, keys, log, revision, compactedRevision);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public long revision() {
+        checkOpen();
+        return current.revision;
+    }
+
+    @Override
+    public long compactedRevision() {
+        checkOpen();
+        return current.compactedRevision;
+    }
+
+    @Override
+    public Optional<KeyValue> get(String key) {
+        requireKey(key);
+        return read(snapshot -> snapshot.get(key));
+    }
+
+    @Override
+    public List<KeyValue> list(String prefix) {
+        requirePrefix(prefix);
+        return read(snapshot -> snapshot.list(prefix));
+    }
+
+    @Override
+    public String describe() {
+        return "mvstore " + file;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** How many commits reached the disk; lets tests see that writers share commits. */
+    long durableCommits() {
+        return durableCommits.get();
+    }
+
+    private <T> T read(Function<Snapshot, T> reader) {
+        Snapshot snapshot = acquireSnapshot();
+        try {
+            return reader.apply(snapshot);
+        } catch (MVStoreException e) {
+            checkOpen();
+            throw new StoreException("could not read cluster store " + file + ": " + e.getMessage(), e);
+        } finally {
+            snapshot.release();
+        }
+    }
+
+    private Snapshot acquireSnapshot() {
+        while (true) {
+            checkOpen();
+            Snapshot snapshot = current;
+            if (snapshot.tryAcquire()) {
+                return snapshot;
+            }
+            // The writer replaced it just now; take the newer one.
+        }
+    }
+
+    // ---------------------------------------------------------------- writes (caller side)
+
+    @Override
+    public KeyValue put(String key, byte[] value) {
+        requireKey(key);
+        byte[] copy = copyOf(value);
+        return withOwnValue(submit(() -> applyPut(key, copy)));
+    }
+
+    @Override
+    public KeyValue compareAndSet(String key, long expectedModRevision, byte[] value) {
+        requireKey(key);
+        requireArgument(expectedModRevision >= 0,
+                "expected modification revision must be 0 (key absent) or positive, not " + expectedModRevision);
+        byte[] copy = copyOf(value);
+        return withOwnValue(submit(() -> applyCompareAndSet(key, expectedModRevision, copy)));
+    }
+
+    @Override
+    public boolean delete(String key) {
+        requireKey(key);
+        return submit(() -> applyDelete(key));
+    }
+
+    @Override
+    public void compareAndDelete(String key, long expectedModRevision) {
+        requireKey(key);
+        requireArgument(expectedModRevision > 0,
+                "expected modification revision of a delete must be positive, not " + expectedModRevision);
+        submit(() -> applyCompareAndDelete(key, expectedModRevision));
+    }
+
+    @Override
+    public long compact(long targetRevision) {
+        requireArgument(targetRevision >= 0, "cannot compact to a negative revision (" + targetRevision + ")");
+        return submit(() -> applyCompact(targetRevision));
+    }
+
+    private <T> T submit(WriteOperation<T> operation) {
+        checkOpen();
+        PendingWrite<T> write = new PendingWrite<>(operation);
+        queue.add(write);
+        // close() sets "closed" before it drains the queue, so one of the two sees this write.
+        if (closed && queue.remove(write)) {
+            write.fail(closedException());
+        }
+        Duration timeout = options.writeTimeout();
+        try {
+            return write.result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw asStoreException(e.getCause());
+        } catch (TimeoutException e) {
+            write.abandon();
+            throw new StoreException(ErrorCode.UNAVAILABLE, "cluster store " + file + " did not confirm the write within "
+                    + timeout.toSeconds() + " s; it may or may not have been applied");
+        } catch (InterruptedException e) {
+            write.abandon();
+            Thread.currentThread().interrupt();
+            throw new StoreException(ErrorCode.UNAVAILABLE,
+                    "interrupted while waiting for the cluster store; the write may or may not have been applied");
+        }
+    }
+
+    private static StoreException asStoreException(Throwable failure) {
+        return failure instanceof StoreException storeException ? storeException
+                : new StoreException("cluster store write failed: " + failure, failure);
+    }
+
+    // ---------------------------------------------------------------- watches
+
+    @Override
+    public Watch watch(String prefix, long afterRevision, WatchListener listener) {
+        requirePrefix(prefix);
+        requireArgument(afterRevision >= 0, "a watch starts after a revision of 0 or more, not " + afterRevision);
+        requireArgument(listener != null, "a watch needs a listener");
+        synchronized (watchLock) {
+            checkOpen();
+            Snapshot snapshot = current;
+            if (afterRevision < snapshot.compactedRevision) {
+                throw new StoreCompactedException(afterRevision, snapshot.compactedRevision);
+            }
+            boolean replayNeeded = afterRevision < snapshot.revision && snapshot.tryAcquire();
+            StoreWatch watch = new StoreWatch(prefix, afterRevision, listener, replayNeeded ? snapshot : null,
+                    deliveryPool, options.maxPendingWatchEvents(), watches::remove);
+            watches.add(watch);
+            watch.start();
+            return watch;
+        }
+    }
+
+    // ---------------------------------------------------------------- the writer thread
+
+    private void runWriter() {
+        List<PendingWrite<?>> batch = new ArrayList<>();
+        long maintenanceInterval = options.maintenanceInterval().toNanos();
+        long nextMaintenance = System.nanoTime() + maintenanceInterval;
+        try {
+            while (!closed) {
+                PendingWrite<?> first = queue.poll(nextMaintenance - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, options.maxBatchSize() - 1);
+                    if (closed) {
+                        break;
+                    }
+                    writeBatch(batch);
+                    batch.clear();
+                }
+                if (!closed && System.nanoTime() - nextMaintenance >= 0) {
+                    maintain();
+                    nextMaintenance = System.nanoTime() + maintenanceInterval;
+                }
+            }
+            batch.forEach(write -> write.fail(closedException()));
+        } catch (InterruptedException | RuntimeException | Error e) {
+            StoreException reason = new StoreException("cluster store " + file + " failed and was closed: " + e, e);
+            LOG.error("Cluster store {} failed; closing it", file, e);
+            batch.forEach(write -> write.fail(reason));
+            failure = reason;
+            closed = true;
+            shutDown(reason, false);
+        }
+    }
+
+    private void writeBatch(List<PendingWrite<?>> batch) {
+        long revisionBefore = revision;
+        long compactedBefore = compactedRevision;
+        for (PendingWrite<?> write : batch) {
+            write.apply();
+        }
+        if (revision != revisionBefore || compactedRevision != compactedBefore) {
+            if (revision != revisionBefore) {
+                meta.put(META_REVISION, revision);
+            }
+            commitDurably();
+            publish();
+        }
+        for (PendingWrite<?> write : batch) {
+            write.complete();
+        }
+    }
+
+    private void commitDurably() {
+        store.commit();
+        store.sync();
+        durableCommits.incrementAndGet();
+    }
+
+    /** Makes the latest commit visible to readers and hands its events to the watches. */
+    private void publish() {
+        List<WatchEvent> events = List.copyOf(batchEvents);
+        batchEvents.clear();
+        synchronized (watchLock) {
+            Snapshot previous = current;
+            current = Snapshot.ofLatestCommit(store, keys, log, revision, compactedRevision);
+            previous.release();
+            if (!events.isEmpty()) {
+                for (StoreWatch watch : watches) {
+                    watch.offer(events);
+                }
+            }
+        }
+    }
+
+    private void maintain() {
+        long history = options.historyRevisions();
+        if (history > 0) {
+            long target = Math.min(revision - history, compactedRevision + MAX_REVISIONS_COMPACTED_PER_PASS);
+            if (target > compactedRevision) {
+                writeBatch(List.of(new PendingWrite<>(() -> applyCompact(target))));
+            }
+        }
+        // MVStore's own housekeeping runs only with auto-commit, so sparse chunks are rewritten here.
+        if (store.compact(REWRITE_BELOW_FILL_RATE, MAX_REWRITE_BYTES_PER_PASS)) {
+            commitDurably();
+        }
+    }
+
+    private KeyValue applyPut(String key, byte[] value) {
+        KeyValue previous = liveEntry(key);
+        long putRevision = ++revision;
+        KeyValue kv = previous == null
+                ? new KeyValue(key, value, putRevision, putRevision, 1)
+                : new KeyValue(key, value, previous.createRevision(), putRevision, previous.version() + 1);
+        keys.put(key, Codec.encodeEntry(kv));
+        logEvent(new WatchEvent(WatchEvent.Type.PUT, kv));
+        return kv;
+    }
+
+    private KeyValue applyCompareAndSet(String key, long expectedModRevision, byte[] value) {
+        requireNotAhead(expectedModRevision);
+        requireModRevision(key, expectedModRevision);
+        return applyPut(key, value);
+    }
+
+    private boolean applyDelete(String key) {
+        if (liveEntry(key) == null) {
+            return false;
+        }
+        remove(key);
+        return true;
+    }
+
+    private Void applyCompareAndDelete(String key, long expectedModRevision) {
+        requireNotAhead(expectedModRevision);
+        requireModRevision(key, expectedModRevision);
+        remove(key);
+        return null;
+    }
+
+    private long applyCompact(long targetRevision) {
+        requireArgument(targetRevision <= revision,
+                "cannot compact to revision " + targetRevision + ": the store is at revision " + revision);
+        if (targetRevision <= compactedRevision) {
+            return compactedRevision;
+        }
+        Cursor<Long, byte[]> dropped = log.cursor(compactedRevision + 1, targetRevision, false);
+        while (dropped.hasNext()) {
+            log.remove(dropped.next());
+        }
+        compactedRevision = targetRevision;
+        meta.put(META_COMPACTED_REVISION, targetRevision);
+        return targetRevision;
+    }
+
+    private void remove(String key) {
+        long deleteRevision = ++revision;
+        keys.remove(key);
+        logEvent(new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(key, NO_VALUE, 0, deleteRevision, 0)));
+    }
+
+    private void logEvent(WatchEvent event) {
+        log.put(event.revision(), Codec.encodeEvent(event));
+        batchEvents.add(event);
+    }
+
+    /** The key as the writer sees it, including earlier writes of the batch not yet committed. */
+    private KeyValue liveEntry(String key) {
+        byte[] record = keys.get(key);
+        return record == null ? null : Codec.decodeEntry(key, record);
+    }
+
+    private void requireModRevision(String key, long expectedModRevision) {
+        KeyValue entry = liveEntry(key);
+        long actual = entry == null ? 0 : entry.modRevision();
+        if (actual != expectedModRevision) {
+            throw new StoreConflictException(key, expectedModRevision, actual);
+        }
+    }
+
+    private void requireNotAhead(long expectedModRevision) {
+        requireArgument(expectedModRevision <= revision, "expected modification revision " + expectedModRevision
+                + " is ahead of the store's revision " + revision);
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    /**
+     * Stops the writer after the batch it is writing, fails queued and later calls with
+     * {@link ErrorCode#UNAVAILABLE}, ends every watch (its listener's onClose is told) and closes
+     * the file.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        queue.add(wakeUp);
+        if (Thread.currentThread() != writer) {
+            joinUninterruptibly(writer);
+        }
+        shutDown(closedException(), true);
+    }
+
+    private void shutDown(StoreException reason, boolean normally) {
+        if (!shutDown.compareAndSet(false, true)) {
+            return;
+        }
+        for (PendingWrite<?> write; (write = queue.poll()) != null; ) {
+            write.fail(reason);
+        }
+        synchronized (watchLock) {
+            for (StoreWatch watch : watches) {
+                watch.fail(reason);
+            }
+            current.release();
+        }
+        deliveryPool.shutdown();
+        if (normally) {
+            store.close();
+            LOG.info("Closed cluster store {} at revision {}", file, revision);
+        } else {
+            store.closeImmediately();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw closedException();
+        }
+    }
+
+    private StoreException closedException() {
+        StoreException cause = failure;
+        return cause == null ? new StoreException(ErrorCode.UNAVAILABLE, "store closed")
+                : new StoreException(cause.getMessage(), cause);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** One queued write. Its outcome is kept until the batch is durable, then given to the caller. */
+    private static final class PendingWrite<T> {
+
+        final WriteOperation<T> operation;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        private T outcome;
+        private RuntimeException rejection;
+
+        PendingWrite(WriteOperation<T> operation) {
+            this.operation = operation;
+        }
+
+        /** A write that is already done, so the writer skips it. */
+        static PendingWrite<Void> marker() {
+            PendingWrite<Void> marker = new PendingWrite<>(() -> null);
+            marker.result.complete(null);
+            return marker;
+        }
+
+        /** Conflicts and invalid arguments reject this write only; anything else fails the store. */
+        void apply() {
+            if (result.isDone()) {
+                return; // abandoned by its caller, or a marker
+            }
+            try {
+                outcome = operation.apply();
+            } catch (StoreException e) {
+                rejection = e;
+            }
+        }
+
+        void complete() {
+            if (rejection != null) {
+                result.completeExceptionally(rejection);
+            } else {
+                result.complete(outcome);
+            }
+        }
+
+        void fail(StoreException reason) {
+            result.completeExceptionally(reason);
+        }
+
+        void abandon() {
+            result.cancel(false);
+        }
+    }
+
+    @FunctionalInterface
+    private interface WriteOperation<T> {
+        T apply();
+    }
+
+    private static byte[] copyOf(byte[] value) {
+        requireArgument(value != null, "value must not be null (use an empty array for no value)");
+        return value.clone();
+    }
+
+    /** The stored value also goes to the watches; the caller gets its own copy. */
+    private static KeyValue withOwnValue(KeyValue kv) {
+        return new KeyValue(kv.key(), kv.value().clone(), kv.createRevision(), kv.modRevision(), kv.version());
+    }
+
+    private static void requireKey(String key) {
+        requireArgument(key != null && !key.isEmpty(), "key must be a non-empty string");
+        requireWellFormed(key, "key");
+    }
+
+    private static void requirePrefix(String prefix) {
+        requireArgument(prefix != null, "prefix must not be null (use \"\" for every key)");
+        requireWellFormed(prefix, "prefix");
+    }
+
+    /** Keys are stored as UTF-8 in the event log, which cannot represent a lone surrogate. */
+    private static void requireWellFormed(String text, String what) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new StoreException(ErrorCode.INVALID_ARGUMENT,
+                        what + " contains an unpaired surrogate at index " + i + "; it must be valid Unicode");
+            }
+        }
+    }
+
+    private static void requireArgument(boolean condition, String message) {
+        if (!condition) {
+            throw new StoreException(ErrorCode.INVALID_ARGUMENT, message);
+        }
+    }
+
+    /** fsync of the directory makes a newly created file's name survive a power loss. */
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open directories; the file's own data is synced regardless.
+            LOG.debug("Could not sync directory {}", directory, e);
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String namePrefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, namePrefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

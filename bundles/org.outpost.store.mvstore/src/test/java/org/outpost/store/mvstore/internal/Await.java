@@ -1,0 +1,27 @@
+package org.outpost.store.mvstore.internal;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/** Waits for a condition until a deadline, never for a fixed time. */
+final class Await {
+
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    private Await() {
+    }
+
+    static void until(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("timed out after " + DEADLINE.toSeconds() + " s waiting until " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+    }
+}
