@@ -1,5 +1,7 @@
 package org.outpost.shell.internal;
 
+import java.util.List;
+
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -19,6 +21,9 @@ public class NodeCommand extends EdgeAction {
     @Completion(NodeNameCompleter.class)
     String name;
 
+    @Argument(index = 1, name = "OPTIONS", description = "options may also follow the argument", multiValued = true)
+    List<String> trailing;
+
     @Option(name = "-o", aliases = "--output", description = "Output format: json")
     @Completion(value = StringsCompleter.class, values = {"json"})
     String output;
@@ -28,6 +33,10 @@ public class NodeCommand extends EdgeAction {
 
     @Override
     protected void run() throws Exception {
+        List<String> extra = TrailingOptions.apply(this, trailing);
+        if (!extra.isEmpty()) {
+            throw new IllegalArgumentException("unexpected argument '" + extra.get(0) + "'");
+        }
         boolean json = Output.isJson(output);
         NodeInfo node = requireServer(registry, "node").get(name)
                 .orElseThrow(() -> fail("node " + name + " not found"));

@@ -1,5 +1,7 @@
 package org.outpost.shell.internal;
 
+import java.util.List;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -23,6 +25,9 @@ public class RoleCommand extends EdgeAction {
     @Completion(value = StringsCompleter.class, values = {"server", "agent"})
     String role;
 
+    @Argument(index = 1, name = "OPTIONS", description = "options may also follow the argument", multiValued = true)
+    List<String> trailing;
+
     @Option(name = "--server", description = "agent: the server's URL, e.g. https://10.0.0.1:6443")
     String server;
 
@@ -32,6 +37,10 @@ public class RoleCommand extends EdgeAction {
 
     @Override
     protected void run() throws Exception {
+        List<String> extra = TrailingOptions.apply(this, trailing);
+        if (!extra.isEmpty()) {
+            throw new IllegalArgumentException("unexpected argument '" + extra.get(0) + "'");
+        }
         RoleManager roles = roleManager;
         if (roles == null) {
             throw fail("roles cannot be switched: the role manager is not running in this process");

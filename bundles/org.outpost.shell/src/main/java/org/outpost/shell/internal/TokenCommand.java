@@ -32,7 +32,10 @@ public class TokenCommand extends EdgeAction {
     @Completion(value = StringsCompleter.class, values = {"create", "list", "revoke"})
     String action;
 
-    @Argument(index = 1, name = "ID", description = "The token to revoke")
+    @Argument(index = 1, name = "ID", description = "revoke: the token's id; options may follow the action",
+            multiValued = true)
+    List<String> rest;
+
     String id;
 
     @Option(name = "--ttl", description = "create: lifetime such as 30s, 15m, 1h, 2d, or 0/none for no expiry")
@@ -53,6 +56,13 @@ public class TokenCommand extends EdgeAction {
 
     @Override
     protected void run() throws Exception {
+        List<String> positional = TrailingOptions.apply(this, rest);
+        if (positional.size() > 1) {
+            throw new IllegalArgumentException("unexpected argument '" + positional.get(1) + "'");
+        }
+        if (!positional.isEmpty()) {
+            id = positional.get(0);
+        }
         String a = action == null ? "" : action;
         switch (a) {
             case "" -> show();

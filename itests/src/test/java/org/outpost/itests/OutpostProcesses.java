@@ -1,0 +1,208 @@
+package org.outpost.itests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Starts {@code ./outpost} processes the way a user does and talks to them through
+ * {@code ./outpost shell}. Every process started here is stopped by PID in {@link #close()}.
+ */
+final class OutpostProcesses implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    final Path repo = Path.of(System.getProperty("outpost.repo", "..")).toAbsolutePath().normalize();
+    final Path work;
+    private final List<Node> started = new ArrayList<>();
+
+    OutpostProcesses(Path work) {
+        this.work = work;
+    }
+
+    /** A running instance: its JVM process (the launcher execs Karaf, so the PID is the JVM's). */
+    record Node(String name, Path dataDir, Process process, Path outputFile) {
+        long pid() {
+            return process.pid();
+        }
+
+        String output() {
+            try {
+                return Files.readString(outputFile, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void kill9() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    Node server(String name, int port, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("server", "--data-dir", dir(name).toString(), "--bind", "127.0.0.1",
+                "--https-port", String.valueOf(port), "--node-name", name));
+        args.addAll(List.of(extra));
+        return start(name, args);
+    }
+
+    Node agent(String name, int serverPort, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("agent", "--server", "https://127.0.0.1:" + serverPort,
+                "--data-dir", dir(name).toString(), "--node-name", name));
+        args.addAll(List.of(extra));
+        return start(name, args);
+    }
+
+    Path dir(String name) {
+        return work.resolve(name);
+    }
+
+    Node start(String name, List<String> args) throws IOException {
+        Files.createDirectories(work);
+        Path output = work.resolve(name + "-" + started.size() + ".out");
+        List<String> command = new ArrayList<>(List.of("bash", repo.resolve("outpost").toString()));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).directory(work.toFile())
+                .redirectErrorStream(true).redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
+        process.getOutputStream().close();
+        Node node = new Node(name, dir(name), process, output);
+        started.add(node);
+        return node;
+    }
+
+    /** {@code ./outpost ARGS...} run to completion. */
+    Result run(Duration timeout, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", repo.resolve("outpost").toString()));
+        command.addAll(List.of(args));
+        Path output = Files.createTempFile(work, "cmd", ".out");
+        Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        process.getOutputStream().close();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("'outpost " + String.join(" ", args) + "' did not finish within " + timeout);
+        }
+        String text = Files.readString(output, StandardCharsets.UTF_8).replaceAll("\u001B\\[[;\\d]*m", "");
+        Files.delete(output);
+        return new Result(process.exitValue(), text);
+    }
+
+    Result shell(Node node, String... command) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("shell", "--data-dir", node.dataDir().toString()));
+        args.addAll(List.of(command));
+        return run(Duration.ofSeconds(60), args.toArray(String[]::new));
+    }
+
+    JsonNode shellJson(Node node, String... command) throws IOException, InterruptedException {
+        Result result = shell(node, command);
+        if (result.exitCode() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed (" + result.exitCode() + "): " + result.output());
+        }
+        return JSON.readTree(result.output());
+    }
+
+    /** The node entries of {@code edge:nodes -o json} by name. */
+    JsonNode nodes(Node server) throws IOException, InterruptedException {
+        JsonNode json = shellJson(server, "edge:nodes", "-o", "json");
+        return json.isArray() ? json : json.path("items");
+    }
+
+    String status(Node server, String nodeName) throws IOException, InterruptedException {
+        for (JsonNode node : nodes(server)) {
+            if (node.path("name").asText().equals(nodeName)) {
+                return node.path("status").asText();
+            }
+        }
+        return "absent";
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** Polls a value until it satisfies the condition; returns the time it took. */
+    static <T> Duration awaitValue(String what, Duration timeout, Supplier<T> value, java.util.function.Predicate<T> ok)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        T last = null;
+        while (true) {
+            last = value.get();
+            if (ok.test(last)) {
+                return Duration.ofNanos(System.nanoTime() - start);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what + " (last: " + last + ")");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** Waits until the instance's console answers (Karaf booted, commands registered). */
+    void awaitConsole(Node node) throws InterruptedException {
+        await(node.name() + "'s console", Duration.ofSeconds(90), () -> {
+            try {
+                return node.process().isAlive() && shell(node, "edge:status").exitCode() == 0;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        });
+    }
+
+    Supplier<String> statusOf(Node server, String nodeName) {
+        return () -> {
+            try {
+                return status(server, nodeName);
+            } catch (IOException | InterruptedException | AssertionError e) {
+                return "unreachable: " + e.getMessage();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        for (Node node : started) {
+            if (node.process().isAlive()) {
+                node.process().destroy();
+            }
+        }
+        for (Node node : started) {
+            try {
+                if (!node.process().waitFor(30, TimeUnit.SECONDS)) {
+                    node.process().destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                node.process().destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
