@@ -69,7 +69,6 @@ final class Joiner {
             connection.setRequestMethod("POST");
             connection.setDoOutput(true);
             connection.setRequestProperty("Content-Type", "application/json");
-            connection.setFixedLengthStreamingMode(body.length);
             try {
                 connection.connect();
             } catch (SSLException e) {

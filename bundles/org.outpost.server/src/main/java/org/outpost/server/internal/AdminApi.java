@@ -34,7 +34,12 @@ final class AdminApi {
     }
 
     /** The route label used in metrics: the path with names replaced by placeholders. */
-    static String route(String method, String path) {
+    static String route(String requestMethod, String path) {
+        // Bounded label values: made-up methods and paths must not create new metric series.
+        String method = switch (requestMethod) {
+            case "GET", "POST", "PUT", "PATCH", "DELETE" -> requestMethod;
+            default -> "OTHER";
+        };
         String[] parts = path.split("/");
         if (parts.length == 4 && parts[1].equals("v1") && (parts[2].equals("nodes") || parts[2].equals("tokens"))) {
             return method + " /v1/" + parts[2] + "/{name}";
@@ -220,14 +225,21 @@ final class AdminApi {
         if (token == null || nodeName == null || csr == null) {
             throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "join needs token, nodeName and csr");
         }
+        X509Certificate certificate;
+        try {
+            // A malformed request must not spend a use of the token: check it before redeeming.
+            NodeKeys.requireValidNodeName(nodeName);
+            certificate = ctx.ca().signNodeCsr(csr, nodeName, ctx.nodeCertificateValidity());
+        } catch (OutpostException e) {
+            ctx.metrics().joinsRefused.increment();
+            throw e;
+        }
         try {
             ctx.tokens().redeem(token);
         } catch (OutpostException e) {
             ctx.metrics().joinsRefused.increment();
             throw e;
         }
-        NodeKeys.requireValidNodeName(nodeName);
-        X509Certificate certificate = ctx.ca().signNodeCsr(csr, nodeName, ctx.nodeCertificateValidity());
         ctx.registry().registerJoin(nodeName, certificate.getSerialNumber().toString(16));
         ctx.metrics().joins.increment();
         ObjectNode out = ctx.json().createObjectNode();
@@ -242,8 +254,7 @@ final class AdminApi {
     }
 
     private static ApiResponse notAllowed(String method, String path) {
-        return new ApiResponse(405, ApiResponse.JSON, ("{\"code\":\"method_not_allowed\",\"message\":\"" + method
-                + " is not supported on " + path + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return ApiResponse.error(405, "method_not_allowed", method + " is not supported on " + path);
     }
 
     private static String firstLine(String message) {

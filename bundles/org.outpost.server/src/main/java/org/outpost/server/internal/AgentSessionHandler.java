@@ -87,6 +87,10 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
     }
 
     private void hello(JsonNode message) {
+        if (introduced) {
+            refuse(ErrorCode.INVALID_ARGUMENT, "hello was already sent on this channel");
+            return;
+        }
         try {
             if (message.path("protocol").asInt(0) != PROTOCOL) {
                 refuse(ErrorCode.INVALID_ARGUMENT, "agent protocol " + message.path("protocol").asInt(0)
@@ -109,7 +113,9 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
             welcome.put("revision", current);
             welcome.set("node", NodeJson.of(server.json(), server.registry().get(node).orElseThrow()));
             send(welcome);
-            watchOwnSpec(Math.min(message.path("lastRevision").asLong(0), current));
+            // Never replay from before the node's current registration: an earlier deletion is not news to it.
+            long registered = server.store().get(NodeRegistryService.specKey(node)).map(KeyValue::createRevision).orElse(current);
+            watchOwnSpec(Math.max(registered - 1, Math.min(message.path("lastRevision").asLong(0), current)));
             LOG.info("Agent {} connected from {}", node, address);
         } catch (OutpostException e) {
             LOG.info("Agent {} refused: {}", node, e.getMessage());

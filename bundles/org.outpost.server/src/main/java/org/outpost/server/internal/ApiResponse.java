@@ -18,8 +18,12 @@ record ApiResponse(int status, String contentType, byte[] body) {
     }
 
     static ApiResponse error(ErrorCode code, String message) {
-        String body = "{\"code\":\"" + code.wireName() + "\",\"message\":" + quote(message) + "}";
-        return json(code.httpStatus(), body.getBytes(StandardCharsets.UTF_8));
+        return error(code.httpStatus(), code.wireName(), message);
+    }
+
+    static ApiResponse error(int status, String code, String message) {
+        String body = "{\"code\":" + quote(code) + ",\"message\":" + quote(message) + "}";
+        return json(status, body.getBytes(StandardCharsets.UTF_8));
     }
 
     static ApiResponse error(OutpostException e) {

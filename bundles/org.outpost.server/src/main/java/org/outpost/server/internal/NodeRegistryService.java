@@ -144,7 +144,10 @@ final class NodeRegistryService implements NodeRegistry {
         throw new OutpostException(ErrorCode.CONFLICT, "node " + name + " is being changed concurrently; try again");
     }
 
-    /** Labels the agent was started with win over its previous start labels, never over an admin's. */
+    /**
+     * The labels an agent was started with are applied for their keys; start labels it no longer has
+     * are removed unless an admin changed them since. Labels only an admin set are never removed.
+     */
     static NodeSpec applyStartLabels(NodeSpec spec, Map<String, String> startLabels) {
         if (spec.reportedLabels().equals(startLabels)) {
             return spec;

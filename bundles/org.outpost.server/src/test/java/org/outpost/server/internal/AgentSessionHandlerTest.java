@@ -1,0 +1,353 @@
+package org.outpost.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.outpost.api.NodeStatus;
+import org.outpost.api.NodeUsage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.timeout.IdleStateEvent;
+
+class AgentSessionHandlerTest {
+    private static final String NODE = "gw-1";
+    private static final String SERIAL = "1f2e3d";
+
+    @TempDir
+    Path dir;
+
+    private ServerFixture server;
+    private final List<Agent> agents = new ArrayList<>();
+
+    /** One agent channel: the session handler behind an {@link Outbox}. */
+    private final class Agent {
+        final Outbox outbox = new Outbox();
+        final EmbeddedChannel channel;
+
+        Agent(String node, String serial) {
+            channel = new EmbeddedChannel(outbox, new AgentSessionHandler(server.context, node, serial, "192.0.2.7"));
+            agents.add(this);
+        }
+
+        void send(ObjectNode message) {
+            channel.writeInbound(new TextWebSocketFrame(message.toString()));
+        }
+
+        void send(String text) {
+            channel.writeInbound(new TextWebSocketFrame(text));
+        }
+
+        JsonNode next(String what) throws Exception {
+            TextWebSocketFrame frame = outbox.next(TextWebSocketFrame.class, what);
+            try {
+                return server.json.readTree(frame.text());
+            } finally {
+                frame.release();
+            }
+        }
+
+        /** The next frame, which must be of {@code type}. */
+        JsonNode next(String type, String what) throws Exception {
+            JsonNode message = next(what);
+            assertEquals(type, message.path("type").asText(), message.toString());
+            return message;
+        }
+
+        /** The error frame, the close frame with {@code status}, then the channel closes. */
+        JsonNode refused(String code, int status) throws Exception {
+            JsonNode error = next("error", "an error frame");
+            assertEquals(code, error.path("code").asText(), error.toString());
+            CloseWebSocketFrame close = outbox.next(CloseWebSocketFrame.class, "a close frame");
+            try {
+                assertEquals(status, close.statusCode());
+            } finally {
+                close.release();
+            }
+            outbox.awaitClosed(channel);
+            assertFalse(channel.isOpen());
+            return error;
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new ServerFixture(dir);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Agent agent : agents) {
+            agent.channel.finishAndReleaseAll();
+            agent.outbox.releaseAll();
+        }
+        server.close();
+    }
+
+    private ObjectNode hello(long lastRevision) {
+        ObjectNode hello = server.json.createObjectNode();
+        hello.put("type", "hello");
+        hello.put("protocol", 1);
+        hello.put("version", "1.2.3");
+        hello.put("lastRevision", lastRevision);
+        hello.putObject("labels");
+        ObjectNode usage = hello.putObject("usage");
+        usage.put("cpus", 2);
+        usage.put("memoryTotal", 1024);
+        return hello;
+    }
+
+    private ObjectNode heartbeat(long seq) {
+        ObjectNode beat = server.json.createObjectNode();
+        beat.put("type", "heartbeat");
+        beat.put("seq", seq);
+        ObjectNode usage = beat.putObject("usage");
+        usage.put("cpus", 4);
+        usage.put("cpuLoad", 0.5);
+        usage.put("uptimeSeconds", 77);
+        return beat;
+    }
+
+    /** A registered node whose agent has said hello and been welcomed, with nothing else pending. */
+    private Agent welcomed() throws Exception {
+        server.registry.registerJoin(NODE, SERIAL);
+        Agent agent = new Agent(NODE, SERIAL);
+        agent.send(hello(server.store.revision()));
+        agent.next("welcome", "the welcome");
+        return agent;
+    }
+
+    @Test
+    void helloIsWelcomed() throws Exception {
+        server.registry.registerJoin(NODE, SERIAL);
+        Agent agent = new Agent(NODE, SERIAL);
+        ObjectNode hello = hello(0);
+        hello.putObject("labels").put("site", "plant-a");
+
+        agent.send(hello);
+
+        JsonNode welcome = agent.next("welcome", "the welcome");
+        assertEquals(1, welcome.path("protocol").asInt());
+        assertEquals(server.store.revision(), welcome.path("revision").asLong(),
+                "the revision after the start labels were written");
+        JsonNode node = welcome.path("node");
+        assertEquals(NODE, node.path("name").asText());
+        assertEquals("Ready", node.path("status").asText());
+        assertEquals("plant-a", node.path("labels").path("site").asText());
+        assertEquals("192.0.2.7", node.path("address").asText());
+        assertEquals("1.2.3", node.path("version").asText());
+        assertEquals(2, node.path("usage").path("cpus").asInt());
+        assertEquals(NodeStatus.Ready, server.registry.get(NODE).orElseThrow().status());
+        assertEquals(1, server.sessions.size());
+    }
+
+    @Test
+    void heartbeatIsAcknowledgedWithItsSequenceNumber() throws Exception {
+        Agent agent = welcomed();
+
+        agent.send(heartbeat(41));
+        agent.send(heartbeat(42));
+
+        JsonNode first = agent.next("ack", "the first ack");
+        assertEquals(41, first.path("seq").asLong());
+        assertEquals(server.store.revision(), first.path("revision").asLong());
+        assertEquals(42, agent.next("ack", "the second ack").path("seq").asLong());
+        assertEquals(2, server.metrics.heartbeats.sum());
+        NodeUsage usage = server.registry.get(NODE).orElseThrow().usage();
+        assertEquals(4, usage.cpus());
+        assertEquals(0.5, usage.cpuLoad());
+        assertEquals(77, usage.uptimeSeconds());
+    }
+
+    @Test
+    void heartbeatBeforeHelloIsRefused() throws Exception {
+        server.registry.registerJoin(NODE, SERIAL);
+        Agent agent = new Agent(NODE, SERIAL);
+
+        agent.send(heartbeat(1));
+
+        JsonNode error = agent.refused("invalid_argument", 4400);
+        assertTrue(error.path("message").asText().contains("hello"), error.toString());
+        assertEquals(0, server.metrics.heartbeats.sum());
+        assertEquals(NodeStatus.NotReady, server.registry.get(NODE).orElseThrow().status());
+    }
+
+    @Test
+    void unsupportedProtocolIsRefused() throws Exception {
+        server.registry.registerJoin(NODE, SERIAL);
+        Agent agent = new Agent(NODE, SERIAL);
+        ObjectNode hello = hello(0);
+        hello.put("protocol", 2);
+
+        agent.send(hello);
+
+        JsonNode error = agent.refused("invalid_argument", 4400);
+        assertTrue(error.path("message").asText().contains("protocol 2"), error.toString());
+        assertEquals(NodeStatus.NotReady, server.registry.get(NODE).orElseThrow().status());
+        assertEquals(0, server.sessions.size());
+    }
+
+    @Test
+    void messagesThatAreNotJsonOrOfUnknownTypeAreRefused() throws Exception {
+        server.registry.registerJoin(NODE, SERIAL);
+        Agent notJson = new Agent(NODE, SERIAL);
+        notJson.send("{not json");
+        notJson.refused("invalid_argument", 4400);
+
+        Agent unknown = new Agent(NODE, SERIAL);
+        unknown.send("{\"type\":\"shutdown\"}");
+        JsonNode error = unknown.refused("invalid_argument", 4400);
+        assertTrue(error.path("message").asText().contains("shutdown"), error.toString());
+    }
+
+    @Test
+    void helloFromAnUnregisteredNodeIsForbidden() throws Exception {
+        Agent agent = new Agent(NODE, SERIAL);
+
+        agent.send(hello(0));
+
+        agent.refused("forbidden", 4403);
+        assertEquals(0, server.sessions.size());
+    }
+
+    @Test
+    void helloWithAReplacedCertificateIsForbidden() throws Exception {
+        server.registry.registerJoin(NODE, SERIAL);
+        server.registry.registerJoin(NODE, "newer");
+        Agent agent = new Agent(NODE, SERIAL);
+
+        agent.send(hello(0));
+
+        agent.refused("forbidden", 4403);
+    }
+
+    @Test
+    void labelChangeAfterHelloIsPushedAsAnUpdate() throws Exception {
+        Agent agent = welcomed();
+
+        server.registry.label(NODE, Map.of("tier", "edge"), Set.of());
+
+        JsonNode update = agent.next("update", "the update for the label change");
+        assertEquals(server.store.get(StoreKeys.NODES + NODE).orElseThrow().modRevision(),
+                update.path("revision").asLong());
+        assertEquals(NODE, update.path("node").path("name").asText());
+        assertEquals("edge", update.path("node").path("labels").path("tier").asText());
+
+        server.registry.label(NODE, Map.of(), Set.of("tier"));
+        JsonNode second = agent.next("update", "the update for the label removal");
+        assertTrue(second.path("revision").asLong() > update.path("revision").asLong());
+        assertTrue(second.path("node").path("labels").isEmpty(), second.toString());
+    }
+
+    @Test
+    void changesToOtherNodesAreNotPushed() throws Exception {
+        server.registry.registerJoin("gw-10", "aa");
+        Agent agent = welcomed();
+
+        server.registry.label("gw-10", Map.of("other", "yes"), Set.of());
+        server.registry.label(NODE, Map.of("mine", "yes"), Set.of());
+
+        JsonNode update = agent.next("update", "the update for this node");
+        assertEquals("yes", update.path("node").path("labels").path("mine").asText(), update.toString());
+        assertTrue(update.path("node").path("labels").path("other").isMissingNode(), update.toString());
+    }
+
+    @Test
+    void helloReplaysChangesSinceTheAgentsLastRevision() throws Exception {
+        server.registry.registerJoin(NODE, SERIAL);
+        long seen = server.store.revision();
+        server.registry.label(NODE, Map.of("while", "away"), Set.of());
+        long missed = server.store.revision();
+        Agent agent = new Agent(NODE, SERIAL);
+
+        agent.send(hello(seen));
+
+        agent.next("welcome", "the welcome");
+        JsonNode update = agent.next("update", "the replayed change");
+        assertEquals(missed, update.path("revision").asLong());
+        assertEquals("away", update.path("node").path("labels").path("while").asText());
+    }
+
+    @Test
+    void rejoinedNodeIsNotRefusedForItsEarlierDeletion() throws Exception {
+        server.registry.registerJoin(NODE, SERIAL);
+        long seenBeforeDeletion = server.store.revision();
+        server.registry.delete(NODE);
+        server.registry.registerJoin(NODE, "0a0b0c");
+        Agent agent = new Agent(NODE, "0a0b0c");
+
+        agent.send(hello(seenBeforeDeletion));
+        agent.next("welcome", "the welcome");
+        server.registry.label(NODE, Map.of("after", "rejoin"), Set.of());
+
+        while (true) {
+            JsonNode message = agent.next("the update for the label set after the re-join");
+            assertEquals("update", message.path("type").asText(), message.toString());
+            if (message.path("node").path("labels").has("after")) {
+                break;
+            }
+        }
+        assertTrue(agent.channel.isOpen());
+    }
+
+    @Test
+    void deletedNodeIsToldAndDisconnected() throws Exception {
+        Agent agent = welcomed();
+
+        server.registry.delete(NODE);
+
+        JsonNode error = agent.refused("forbidden", 4403);
+        assertTrue(error.path("message").asText().contains("deleted"), error.toString());
+        Await.until("the session is gone", () -> server.sessions.size() == 0);
+    }
+
+    @Test
+    void closingTheChannelEndsTheSession() throws Exception {
+        Agent agent = welcomed();
+        assertEquals(1, server.sessions.size());
+
+        agent.channel.close();
+
+        Await.until("the session is gone", () -> server.sessions.size() == 0);
+    }
+
+    @Test
+    void silentAgentIsDisconnected() throws Exception {
+        Agent agent = welcomed();
+
+        agent.channel.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
+
+        agent.outbox.awaitClosed(agent.channel);
+        assertFalse(agent.channel.isOpen());
+        Await.until("the session is gone", () -> server.sessions.size() == 0);
+    }
+
+    @Test
+    void newConnectionOfTheSameNodeReplacesTheOldOne() throws Exception {
+        Agent first = welcomed();
+
+        Agent second = new Agent(NODE, SERIAL);
+        second.send(hello(server.store.revision()));
+        second.next("welcome", "the second welcome");
+
+        first.outbox.awaitClosed(first.channel);
+        assertFalse(first.channel.isOpen());
+        assertTrue(second.channel.isOpen());
+        assertEquals(1, server.sessions.size());
+    }
+}
