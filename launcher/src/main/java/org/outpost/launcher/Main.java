@@ -233,18 +233,45 @@ public final class Main {
         List<String> client = new ArrayList<>(List.of(
                 home.resolve("bin/client").toString(), "-a", String.valueOf(instance.consolePort()),
                 "-h", "127.0.0.1", "-u", Instance.CONSOLE_USER, "-k", instance.consoleKey().toString(), "-r", "3"));
+        awaitConsole(instance.consolePort(), pid.get());
         StringBuilder plan = new StringBuilder();
         plan.append("export KARAF_BASE=").append(quote(instance.dir().toString())).append('\n');
         if (a.positional().isEmpty()) {
             plan.append("exec ").append(join(client)).append('\n');
         } else {
+            // One command: the client's own retry notices are dropped and, unless stdout is a terminal,
+            // so are colour codes, leaving the command's output (and its exit status) for scripts.
             client.add("-b");
+            plan.append("set -o pipefail\n");
+            plan.append("if [ -t 1 ]; then strip=''; else strip='s/\\x1b\\[[0-9;]*[A-Za-z]//g'; fi\n");
             plan.append("printf '%s\\n' ").append(quote(consoleLine(a.positional())))
-                    .append(" | ").append(join(client)).append('\n');
+                    .append(" | ").append(join(client))
+                    .append(" | sed -u -e '/^retrying (attempt [0-9]*) \\.\\.\\.$/d' -e \"$strip\"\n");
             plan.append("exit $?\n");
         }
         emitPlan(plan);
         return 0;
+    }
+
+    /** A freshly started instance opens its console a few seconds after the JVM starts. */
+    private static void awaitConsole(int port, long pid) throws UsageException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1000);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline || ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)) {
+                    throw new UsageException("the console of instance " + pid + " does not answer on port " + port);
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new UsageException("interrupted while waiting for the console");
+                }
+            }
+        }
     }
 
     private int stop(List<String> args) throws UsageException, IOException {
