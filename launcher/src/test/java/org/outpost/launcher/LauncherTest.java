@@ -1,0 +1,129 @@
+package org.outpost.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LauncherTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void argumentsTakeBothOptionFormsAndRejectUnknownOnes() throws Exception {
+        Arguments a = Arguments.parse(List.of("--data-dir", "/x", "--https-port=7443", "rest"),
+                Set.of("data-dir", "https-port"), Set.of(), false);
+        assertEquals("/x", a.get("data-dir"));
+        assertEquals("7443", a.get("https-port"));
+        assertEquals(List.of("rest"), a.positional());
+        UsageException unknown = assertThrows(UsageException.class,
+                () -> Arguments.parse(List.of("--bogus", "1"), Set.of("data-dir"), Set.of(), false));
+        assertEquals("unknown option --bogus", unknown.getMessage());
+        assertThrows(UsageException.class, () -> Arguments.parse(List.of("--data-dir"), Set.of("data-dir"), Set.of(), false));
+    }
+
+    @Test
+    void shellArgumentsStopAtTheCommand() throws Exception {
+        Arguments a = Arguments.parse(List.of("--data-dir", "/x", "edge:nodes", "-o", "json"), Set.of("data-dir"), Set.of(), true);
+        assertEquals(List.of("edge:nodes", "-o", "json"), a.positional());
+    }
+
+    @Test
+    void nodeNamesLabelsPortsAndUrlsAreValidated() throws Exception {
+        assertEquals("gw-1", Main.nodeName("gw-1"));
+        assertThrows(UsageException.class, () -> Main.nodeName("GW_1"));
+        assertThrows(UsageException.class, () -> Main.nodeName("-gw"));
+        assertEquals("site=plant-a,zone=boiler", Main.labels("site=plant-a, zone=boiler"));
+        assertThrows(UsageException.class, () -> Main.labels("site"));
+        assertThrows(UsageException.class, () -> Main.labels("a=b c"));
+        assertEquals(6443, Main.port("6443"));
+        assertThrows(UsageException.class, () -> Main.port("70000"));
+        assertThrows(UsageException.class, () -> Main.port("x"));
+        Main.serverUrl("https://127.0.0.1:6443");
+        assertThrows(UsageException.class, () -> Main.serverUrl("http://127.0.0.1:6443"));
+        assertThrows(UsageException.class, () -> Main.serverUrl("127.0.0.1"));
+    }
+
+    @Test
+    void consoleLinesQuoteWhatTheConsoleWouldSplit() {
+        assertEquals("edge:label gw-1 site=a", Main.consoleLine(List.of("edge:label", "gw-1", "site=a")));
+        assertEquals("edge:token create --description \"two words\"",
+                Main.consoleLine(List.of("edge:token", "create", "--description", "two words")));
+        assertEquals("'it'\\''s'", Main.quote("it's"));
+    }
+
+    @Test
+    void consoleKeyIsAnSshRsaKeyWhosePrivateHalfIsPkcs8() {
+        ConsoleKey key = ConsoleKey.generate();
+        ByteBuffer wire = ByteBuffer.wrap(Base64.getDecoder().decode(key.sshPublicKeyBase64()));
+        byte[] type = new byte[wire.getInt()];
+        wire.get(type);
+        assertEquals("ssh-rsa", new String(type, StandardCharsets.US_ASCII));
+        int exponentLength = wire.getInt();
+        wire.position(wire.position() + exponentLength);
+        byte[] modulus = new byte[wire.getInt()];
+        wire.get(modulus);
+        assertTrue(new BigInteger(modulus).bitLength() >= 3072);
+        assertTrue(key.privateKeyPem().startsWith("-----BEGIN PRIVATE KEY-----\n"));
+    }
+
+    @Test
+    void cfgFileReplacesAssignmentsAndKeepsTheRest() throws Exception {
+        Path cfg = tmp.resolve("x.cfg");
+        Files.writeString(cfg, "# comment\nsshPort = 8101\nsshHost = 0.0.0.0\nother = 1\n");
+        CfgFile.set(cfg, Map.of("sshHost", "127.0.0.1", "authMethods", "publickey"));
+        assertEquals("# comment\nsshPort = 8101\nsshHost = 127.0.0.1\nother = 1\nauthMethods = publickey\n",
+                Files.readString(cfg));
+        assertEquals("127.0.0.1", CfgFile.get(cfg, "sshHost"));
+    }
+
+    @Test
+    void preparedInstanceHasAKeyOnlyLoopbackConsole() throws Exception {
+        Path home = tmp.resolve("home");
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort = 8101\nsshHost = 0.0.0.0\n");
+        Files.writeString(home.resolve("etc/org.apache.karaf.features.cfg"), "autoRefresh=true\n");
+        Instance instance = new Instance(home, tmp.resolve("data"));
+        instance.prepare();
+        Path shell = instance.etc().resolve("org.apache.karaf.shell.cfg");
+        assertEquals("127.0.0.1", CfgFile.get(shell, "sshHost"));
+        assertEquals("publickey", CfgFile.get(shell, "authMethods"));
+        int port = instance.consolePort();
+        assertTrue(port > 0 && port != 8101);
+        assertEquals("false", CfgFile.get(instance.etc().resolve("org.apache.karaf.features.cfg"), "autoRefresh"));
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(instance.consoleKey()));
+        String user = CfgFile.get(instance.etc().resolve("keys.properties"), Instance.CONSOLE_USER);
+        assertTrue(user.endsWith(",_g_:admingroup"), user);
+        String key = Files.readString(instance.consoleKey());
+        instance.prepare();
+        assertEquals(key, Files.readString(instance.consoleKey()), "the key is made once");
+        assertEquals(port, instance.consolePort(), "a free recorded port is kept");
+    }
+
+    @Test
+    void usageErrorsNameTheProblem() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Main main = new Main(tmp, new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals("unknown command 'launch' (try: outpost --help)",
+                assertThrows(UsageException.class, () -> main.run(List.of("launch"))).getMessage());
+        assertTrue(assertThrows(UsageException.class, () -> main.run(List.of("agent", "--data-dir", tmp.resolve("a").toString(),
+                "--server", "https://127.0.0.1:6443"))).getMessage().startsWith("first join needs --token or --token-file"));
+        assertEquals(0, main.run(List.of("server", "--help")));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: outpost server"));
+    }
+}
