@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeaturesService;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -27,6 +28,7 @@ import org.outpost.api.ErrorCode;
 import org.outpost.api.LocalNode;
 import org.outpost.api.OutpostException;
 import org.outpost.api.RoleManager;
+import org.outpost.api.ServerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +55,11 @@ public class RoleSwitcher implements RoleManager {
 
     private final ExecutorService startup = Executors.newSingleThreadExecutor(r -> new Thread(r, "outpost-role-startup"));
 
+    private BundleContext context;
+
     @Activate
-    void activate() {
+    void activate(BundleContext context) {
+        this.context = context;
         startup.execute(() -> {
             try {
                 applyRole(node.role());
@@ -90,9 +95,27 @@ public class RoleSwitcher implements RoleManager {
             setRole("server");
             applyRole("server");
             pointLocalAgentAtLocalServer();
+            awaitServerUp();
             LOG.info("Node {} is now a server", node.name());
         } catch (IOException e) {
             throw new OutpostException(ErrorCode.INTERNAL, "could not switch to server: " + e.getMessage(), e);
+        }
+    }
+
+    /** The role feature is installed; the switch is done only once the server answers. */
+    private void awaitServerUp() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (context.getServiceReference(ServerState.class) == null) {
+            if (System.nanoTime() > deadline) {
+                throw new OutpostException(ErrorCode.UNAVAILABLE, "the server role is installed but the server did not start;"
+                        + " see " + node.dataDir().resolve("data/log/karaf.log"));
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OutpostException(ErrorCode.UNAVAILABLE, "interrupted while the server was starting");
+            }
         }
     }
 

@@ -37,12 +37,15 @@ public final class Keys {
 
     /** The SHA-256 signature algorithm for keys of {@code key}'s type: EC or RSA. */
     public static String signatureAlgorithm(PrivateKey key) {
-        return switch (key.getAlgorithm()) {
-            case "EC" -> "SHA256withECDSA";
-            case "RSA" -> "SHA256withRSA";
-            default -> throw new OutpostException(ErrorCode.INVALID_ARGUMENT,
-                    "unsupported key algorithm " + key.getAlgorithm() + "; use EC or RSA");
-        };
+        // By type, not by name: with Bouncy Castle registered as a provider, EC keys call themselves "ECDSA".
+        if (key instanceof java.security.interfaces.ECKey) {
+            return "SHA256withECDSA";
+        }
+        if (key instanceof java.security.interfaces.RSAKey) {
+            return "SHA256withRSA";
+        }
+        throw new OutpostException(ErrorCode.INVALID_ARGUMENT,
+                "unsupported key algorithm " + key.getAlgorithm() + "; use EC or RSA");
     }
 
     /** Rejects public keys this cluster will not certify: anything but EC ≥ 256 and RSA ≥ 2048 bits. */
