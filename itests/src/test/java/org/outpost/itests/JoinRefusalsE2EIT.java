@@ -138,8 +138,8 @@ class JoinRefusalsE2EIT {
     }
 
     private void assertJoinRefused(String token, int status, String code) throws Exception {
-        String body = OutpostProcesses.JSON.writeValueAsString(Map.of("token", token, "nodeName", "probe",
-                "csr", "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"));
+        String csr = org.outpost.security.NodeKeys.createCsrPem(org.outpost.security.NodeKeys.generateKeyPair(), "probe");
+        String body = OutpostProcesses.JSON.writeValueAsString(Map.of("token", token, "nodeName", "probe", "csr", csr));
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(url("/v1/join"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
                 HttpResponse.BodyHandlers.ofString());

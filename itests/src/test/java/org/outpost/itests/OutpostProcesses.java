@@ -106,7 +106,7 @@ final class OutpostProcesses implements AutoCloseable {
     Result shell(Node node, String... command) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("shell", "--data-dir", node.dataDir().toString()));
         args.addAll(List.of(command));
-        return run(Duration.ofSeconds(60), args.toArray(String[]::new));
+        return run(Duration.ofSeconds(180), args.toArray(String[]::new));
     }
 
     JsonNode shellJson(Node node, String... command) throws IOException, InterruptedException {
