@@ -2,11 +2,8 @@ package org.outpost.node.internal;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Dictionary;
 import java.util.EnumSet;
 import java.util.Hashtable;
@@ -29,6 +26,7 @@ import org.outpost.api.LocalNode;
 import org.outpost.api.OutpostException;
 import org.outpost.api.RoleManager;
 import org.outpost.api.ServerState;
+import org.outpost.security.Pem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,7 +151,7 @@ public class RoleSwitcher implements RoleManager {
             String tokenFile = "";
             if (token != null && !token.isBlank()) {
                 Path file = node.dataDir().resolve("agent/join-token");
-                writeOwnerOnly(file, token.trim() + "\n");
+                Pem.writePrivate(file, token.trim() + "\n");
                 tokenFile = file.toString();
             }
             Dictionary<String, Object> agent = new Hashtable<>();
@@ -225,14 +223,5 @@ public class RoleSwitcher implements RoleManager {
     private Dictionary<String, Object> properties(String pid) throws IOException {
         Dictionary<String, Object> props = configuration(pid).getProperties();
         return props == null ? new Hashtable<>() : props;
-    }
-
-    private static void writeOwnerOnly(Path file, String content) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

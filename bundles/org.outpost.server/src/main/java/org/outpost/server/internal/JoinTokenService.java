@@ -194,6 +194,11 @@ final class JoinTokenService implements JoinTokens {
                 throw new OutpostException(ErrorCode.FORBIDDEN, "token " + record.id() + " has been used up ("
                         + record.maxUses() + (record.maxUses() == 1 ? " use)" : " uses)"));
             }
+            if (record.maxUses() == 0) {
+                // Unlimited tokens (the node token above all) are not counted: a fleet joining at once
+                // must not contend on one key.
+                return record.id();
+            }
             try {
                 store.compareAndSet(kv.key(), kv.modRevision(), write(record.used()));
                 return record.id();
