@@ -83,7 +83,8 @@ final class StoreWatch implements Watch {
                 pending.add(event);
                 lastQueuedRevision = event.revision();
             }
-            if (overflow == null) {
+            // Most commits touch no key under this prefix: only wake the delivery when there is work.
+            if (overflow == null && !pending.isEmpty()) {
                 scheduleDelivery();
             }
         }
