@@ -80,6 +80,9 @@ final class Instance {
         console.put("sshPort", String.valueOf(consolePort(shellCfg)));
         console.put("authMethods", "publickey");
         console.put("sftpEnabled", "false");
+        // the console's host key, made at its first use: EC is generated in milliseconds, RSA-2048 in seconds
+        console.put("algorithm", "EC");
+        console.put("keySize", "256");
         CfgFile.set(shellCfg, console);
         // Role switches install features without refreshing the console and logging bundles.
         CfgFile.set(etc().resolve("org.apache.karaf.features.cfg"), Map.of("autoRefresh", "false"));

@@ -1,6 +1,8 @@
 package org.outpost.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyFactory;
+import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -68,18 +78,42 @@ class LauncherTest {
     }
 
     @Test
-    void consoleKeyIsAnSshRsaKeyWhosePrivateHalfIsPkcs8() {
-        ConsoleKey key = ConsoleKey.generate();
-        ByteBuffer wire = ByteBuffer.wrap(Base64.getDecoder().decode(key.sshPublicKeyBase64()));
-        byte[] type = new byte[wire.getInt()];
-        wire.get(type);
-        assertEquals("ssh-rsa", new String(type, StandardCharsets.US_ASCII));
-        int exponentLength = wire.getInt();
-        wire.position(wire.position() + exponentLength);
-        byte[] modulus = new byte[wire.getInt()];
-        wire.get(modulus);
-        assertTrue(new BigInteger(modulus).bitLength() >= 3072);
-        assertTrue(key.privateKeyPem().startsWith("-----BEGIN PRIVATE KEY-----\n"));
+    void consoleKeyIsAnEcdsaP256KeyInOpenSshWireFormatWhosePrivateHalfIsPkcs8() throws Exception {
+        for (int i = 0; i < 20; i++) { // coordinates with leading zero bytes come up now and then
+            ConsoleKey key = ConsoleKey.generate();
+            ByteBuffer wire = ByteBuffer.wrap(Base64.getDecoder().decode(key.sshPublicKeyBase64()));
+            assertEquals("ecdsa-sha2-nistp256", new String(next(wire), StandardCharsets.US_ASCII));
+            assertEquals("nistp256", new String(next(wire), StandardCharsets.US_ASCII));
+            byte[] point = next(wire);
+            assertEquals(65, point.length);
+            assertEquals(4, point[0]);
+            assertFalse(wire.hasRemaining());
+
+            String pem = key.privateKeyPem();
+            assertTrue(pem.startsWith("-----BEGIN PRIVATE KEY-----\n"));
+            byte[] pkcs8 = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+            assertEquals(138, pkcs8.length);
+            assertArrayEquals(point, Arrays.copyOfRange(pkcs8, 73, 138), "the public point is inside, as SSH clients need");
+            KeyFactory ec = KeyFactory.getInstance("EC");
+            ECPrivateKey privateKey = (ECPrivateKey) ec.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            ECPublicKey published = (ECPublicKey) ec.generatePublic(new ECPublicKeySpec(new ECPoint(
+                    new BigInteger(1, Arrays.copyOfRange(point, 1, 33)), new BigInteger(1, Arrays.copyOfRange(point, 33, 65))),
+                    privateKey.getParams()));
+            Signature signer = Signature.getInstance("SHA256withECDSA");
+            signer.initSign(privateKey);
+            signer.update(new byte[] {1, 2, 3});
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance("SHA256withECDSA");
+            verifier.initVerify(published);
+            verifier.update(new byte[] {1, 2, 3});
+            assertTrue(verifier.verify(signature), "the published key is the private key's other half");
+        }
+    }
+
+    private static byte[] next(ByteBuffer wire) {
+        byte[] value = new byte[wire.getInt()];
+        wire.get(value);
+        return value;
     }
 
     @Test
@@ -103,6 +137,7 @@ class LauncherTest {
         Path shell = instance.etc().resolve("org.apache.karaf.shell.cfg");
         assertEquals("127.0.0.1", CfgFile.get(shell, "sshHost"));
         assertEquals("publickey", CfgFile.get(shell, "authMethods"));
+        assertEquals("EC", CfgFile.get(shell, "algorithm"));
         int port = instance.consolePort();
         assertTrue(port > 0 && port != 8101);
         assertEquals("false", CfgFile.get(instance.etc().resolve("org.apache.karaf.features.cfg"), "autoRefresh"));

@@ -3,11 +3,14 @@ package org.outpost.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
+import org.outpost.api.ErrorCode;
+import org.outpost.api.OutpostException;
 
 import org.junit.jupiter.api.Test;
 
@@ -69,9 +72,30 @@ class SecretsTest {
     }
 
     @Test
+    void generatedSecretsGetASaltedFastHashThatVerifiesOnlyTheSameSecret() {
+        String secret = Secrets.newSecret();
+        String stored = Secrets.hashGeneratedSecret(secret);
+
+        assertFalse(stored.contains(secret));
+        assertTrue(stored.matches("sha256\\$[0-9a-f]{32}\\$[0-9a-f]{64}"), stored);
+        assertTrue(Secrets.verifySecret(secret, stored));
+        assertFalse(Secrets.verifySecret(secret.substring(1), stored));
+        assertFalse(Secrets.verifySecret(Secrets.newSecret(), stored));
+        assertNotEquals(stored, Secrets.hashGeneratedSecret(secret), "salted");
+    }
+
+    @Test
+    void shortSecretsAreRefusedTheFastHash() {
+        OutpostException e = assertThrows(OutpostException.class, () -> Secrets.hashGeneratedSecret("passphrase"));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+        assertThrows(OutpostException.class, () -> Secrets.hashGeneratedSecret(null));
+    }
+
+    @Test
     void malformedStoredHashesNeverVerify() {
         for (String stored : new String[] {null, "", "plain", "pbkdf2-sha256$x$00$00", "pbkdf2-sha256$1$$00",
-                "pbkdf2-sha256$1$zz$00", "md5$1$00$00", "pbkdf2-sha256$1$00$00"}) {
+                "pbkdf2-sha256$1$zz$00", "md5$1$00$00", "pbkdf2-sha256$1$00$00", "sha256$$" + "00".repeat(32),
+                "sha256$00$00", "sha256$zz$" + "00".repeat(32), "sha256$00$" + "00".repeat(32) + "$x"}) {
             assertFalse(Secrets.verifySecret("secret", stored), String.valueOf(stored));
         }
     }

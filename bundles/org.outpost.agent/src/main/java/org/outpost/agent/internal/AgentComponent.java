@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,12 +23,15 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.AgentState;
 import org.outpost.api.LocalNode;
 import org.outpost.api.NodeUsage;
+import org.outpost.api.ServerState;
 import org.outpost.security.CaPinningTrustManager;
 import org.outpost.security.ParsedJoinToken;
 import org.slf4j.Logger;
@@ -84,6 +88,9 @@ public class AgentComponent implements AgentState, AgentSession {
     @Reference
     private LocalNode node;
 
+    /** How long "cannot reach the server" may last before the console hears of it. */
+    private static final long UNREACHABLE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
+
     private final ObjectMapper json = new ObjectMapper();
     private URI server;
     private Path tokenFile;
@@ -100,6 +107,8 @@ public class AgentComponent implements AgentState, AgentSession {
     private volatile Instant lastAcknowledged;
     private volatile String lastError;
     private volatile boolean refusedByServer;
+    private volatile long unreachableSinceNanos;
+    private ScheduledFuture<?> pendingRetry; // guarded by this
     private final AtomicLong lastRevision = new AtomicLong();
 
     @Activate
@@ -108,7 +117,9 @@ public class AgentComponent implements AgentState, AgentSession {
         tokenFile = config.tokenFile().isBlank() ? null : Path.of(config.tokenFile().trim());
         identityDir = node.dataDir().resolve("agent");
         heartbeatMillis = config.heartbeatMillis();
-        backoff = new Backoff(Duration.ofMillis(500), Duration.ofMillis(config.maxBackoffMillis()), RandomGenerator.getDefault());
+        // a first retry within 0.1 s: on a server node the local agent often starts a moment before
+        // the server listens; full jitter still spreads a fleet that lost its server
+        backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(config.maxBackoffMillis()), RandomGenerator.getDefault());
         host = new HostStatus(Path.of("/proc"), node.dataDir());
         io = new NioEventLoopGroup(1, new DefaultThreadFactory("outpost-agent-io", true));
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("outpost-agent", true));
@@ -141,7 +152,7 @@ public class AgentComponent implements AgentState, AgentSession {
             problem(e.getMessage());
             retry(Duration.ofMillis(Math.max(5000, heartbeatMillis)));
         } catch (IOException | RuntimeException e) {
-            problem("cannot reach server " + server + ": " + describe(e));
+            unreachable("cannot reach server " + server + ": " + describe(e));
             retry(backoff.next());
         }
     }
@@ -212,7 +223,7 @@ public class AgentComponent implements AgentState, AgentSession {
                 });
         bootstrap.connect(server.getHost(), port).addListener(future -> {
             if (!future.isSuccess()) {
-                problem("cannot reach server " + server + ": " + describe(future.cause()));
+                unreachable("cannot reach server " + server + ": " + describe(future.cause()));
                 retry(backoff.next());
                 return;
             }
@@ -238,13 +249,41 @@ public class AgentComponent implements AgentState, AgentSession {
         return server.getPort() > 0 ? server.getPort() : 6443;
     }
 
-    private void retry(Duration delay) {
+    private synchronized void retry(Duration delay) {
         if (!stopped) {
             try {
-                supervisor.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+                pendingRetry = supervisor.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // stopping
             }
+        }
+    }
+
+    /**
+     * A server started in this JVM (this node's own, or after a role switch): a retry that is
+     * waiting out its backoff goes now, so the local agent is Ready as soon as its server is.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    synchronized void bindServerState(ServerState started) {
+        if (pendingRetry != null && !connected && pendingRetry.cancel(false)) {
+            retry(Duration.ZERO);
+        }
+    }
+
+    void unbindServerState(ServerState gone) {
+        // nothing to undo: the channel notices a server that goes away
+    }
+
+    /** A server that cannot be reached is reported once it has been so for a few seconds. */
+    private void unreachable(String message) {
+        long now = System.nanoTime();
+        if (unreachableSinceNanos == 0) {
+            unreachableSinceNanos = now;
+        }
+        if (now - unreachableSinceNanos >= UNREACHABLE_GRACE_NANOS) {
+            problem(message);
+        } else {
+            LOG.debug("Node {}: {}", node.name(), message);
         }
     }
 
@@ -300,6 +339,7 @@ public class AgentComponent implements AgentState, AgentSession {
     @Override
     public void welcomed(JsonNode welcome) {
         connected = true;
+        unreachableSinceNanos = 0;
         lastAcknowledged = Instant.now();
         lastRevision.accumulateAndGet(welcome.path("revision").asLong(), Math::max);
         backoff.reset();

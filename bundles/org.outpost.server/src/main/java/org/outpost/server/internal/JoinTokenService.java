@@ -41,6 +41,8 @@ final class JoinTokenService implements JoinTokens {
     private final Clock clock;
     private final String caHash;
     private final Path nodeTokenFile;
+    /** What a presented secret is checked against when its token id is unknown, so that costs what a wrong secret costs. */
+    private final String unknownTokenHash = Secrets.hashGeneratedSecret(Secrets.newSecret());
 
     JoinTokenService(ClusterStore store, ObjectMapper json, Clock clock, String caHash, Path nodeTokenFile) {
         this.store = store;
@@ -59,7 +61,8 @@ final class JoinTokenService implements JoinTokens {
             return;
         }
         if (fromFile.isPresent() && stored.isEmpty()) {
-            storeNodeToken(fromFile.get());
+            // a node token the user wrote may be a passphrase: slow hash
+            storeNodeToken(Secrets.hashSecret(fromFile.get()));
             return;
         }
         rotateNodeToken();
@@ -82,13 +85,13 @@ final class JoinTokenService implements JoinTokens {
 
     private void rotateNodeToken() {
         String secret = Secrets.newSecret();
-        storeNodeToken(secret);
+        storeNodeToken(Secrets.hashGeneratedSecret(secret));
         Pem.writePrivate(nodeTokenFile, ParsedJoinToken.formatNodeToken(caHash, secret) + "\n");
         LOG.info("Node token written to {}", nodeTokenFile);
     }
 
-    private void storeNodeToken(String secret) {
-        TokenRecord record = new TokenRecord(1, NODE_TOKEN_ID, Secrets.hashSecret(secret), "node token",
+    private void storeNodeToken(String secretHash) {
+        TokenRecord record = new TokenRecord(1, NODE_TOKEN_ID, secretHash, "node token",
                 clock.instant().toString(), null, 0, record(NODE_TOKEN_ID).map(kv -> read(kv.value()).uses()).orElse(0), false);
         store.put(StoreKeys.TOKENS + NODE_TOKEN_ID, write(record));
     }
@@ -114,7 +117,7 @@ final class JoinTokenService implements JoinTokens {
         String secret = Secrets.newSecret();
         for (int attempt = 0; attempt < 5; attempt++) {
             String id = Secrets.newId();
-            TokenRecord record = new TokenRecord(1, id, Secrets.hashSecret(secret), description == null ? "" : description,
+            TokenRecord record = new TokenRecord(1, id, Secrets.hashGeneratedSecret(secret), description == null ? "" : description,
                     now.toString(), ttl == null ? null : now.plus(ttl).toString(), maxUses, 0, false);
             try {
                 store.compareAndSet(StoreKeys.TOKENS + id, 0, write(record));
@@ -177,7 +180,7 @@ final class JoinTokenService implements JoinTokens {
             KeyValue kv = record(token.id()).orElse(null);
             // Unknown ids and wrong secrets get the same answer, so ids cannot be probed.
             if (kv == null) {
-                Secrets.verifySecret(token.secret(), Secrets.hashSecret("unknown"));
+                Secrets.verifySecret(token.secret(), unknownTokenHash);
                 throw new OutpostException(ErrorCode.UNAUTHORIZED, "token not accepted (unknown token or wrong secret)");
             }
             TokenRecord record = read(kv.value());

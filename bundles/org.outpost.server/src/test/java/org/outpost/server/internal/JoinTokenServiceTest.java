@@ -32,6 +32,7 @@ import org.outpost.api.ErrorCode;
 import org.outpost.api.JoinToken;
 import org.outpost.api.KeyValue;
 import org.outpost.api.OutpostException;
+import org.outpost.security.ParsedJoinToken;
 import org.outpost.security.ClusterCa;
 import org.outpost.store.mvstore.internal.MVStoreKv;
 
@@ -119,7 +120,21 @@ class JoinTokenServiceTest {
 
         KeyValue stored = store.get(StoreKeys.TOKENS + "server").orElseThrow();
         assertFalse(stored.valueAsString().contains(secret), stored.valueAsString());
-        assertTrue(stored.valueAsString().contains("pbkdf2-sha256$"), stored.valueAsString());
+        assertTrue(stored.valueAsString().contains("\"sha256$"), "a generated secret gets the fast salted hash: " + stored.valueAsString());
+    }
+
+    @Test
+    void aNodeTokenTheUserWroteIsAPassphraseAndGetsTheSlowHash() throws Exception {
+        Files.createDirectories(tokenFile.getParent());
+        Files.writeString(tokenFile, ParsedJoinToken.formatNodeToken(ca.certificateHash(), "correct-horse-battery") + "\n");
+        JoinTokenService service = started();
+
+        String stored = store.get(StoreKeys.TOKENS + "server").orElseThrow().valueAsString();
+        assertFalse(stored.contains("correct-horse-battery"), stored);
+        assertTrue(stored.contains("\"pbkdf2-sha256$"), stored);
+        assertEquals("server", service.redeem(ParsedJoinToken.formatNodeToken(ca.certificateHash(), "correct-horse-battery")));
+        assertThrows(OutpostException.class,
+                () -> service.redeem(ParsedJoinToken.formatNodeToken(ca.certificateHash(), "correct-horse-battery!")));
     }
 
     @Test
