@@ -242,14 +242,10 @@ public final class Bench {
         Path dir = options.workDir.resolve("startup");
         deleteTree(dir);
         Files.createDirectories(dir);
-        List<Double> coldJvm = new ArrayList<>();
-        List<Double> warmJvm = new ArrayList<>();
-        List<Double> coldBanner = new ArrayList<>();
-        List<Double> coldHealth = new ArrayList<>();
-        List<Double> coldReady = new ArrayList<>();
-        List<Double> warmBanner = new ArrayList<>();
-        List<Double> warmHealth = new ArrayList<>();
-        List<Double> warmReady = new ArrayList<>();
+        // cold: a fresh data dir; first restart: the class archive the cold run wrote at its stop is
+        // checked and adopted; restart: every start after that
+        String[] kinds = {"cold: fresh data dir", "first restart: class archive checked", "restart: existing data dir"};
+        List<List<ServerStart>> starts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         Instance server = null;
         Path serverDir = null;
         int port = 0;
@@ -257,39 +253,30 @@ public final class Bench {
         try {
             for (int run = 1; run <= options.runs; run++) {
                 serverDir = dir.resolve("server-" + run);
-                port = freePort();
-                Instance cold = Instance.start(launcher, serverDir, "", serverArgs(serverDir, port, null));
-                ServerStart c = awaitServer(cold, port);
-                log("server run %d cold: JVM %s, banner %s, /healthz %s, Ready %s", run, Stats.seconds(c.jvm()),
-                        Stats.seconds(c.banner()), Stats.seconds(c.healthz()), Stats.seconds(c.ready()));
-                coldJvm.add(c.jvm());
-                coldBanner.add(c.banner());
-                coldHealth.add(c.healthz());
-                coldReady.add(c.ready());
-                cold.stop();
-                if (Double.isNaN(c.ready())) {
-                    failures++;
-                }
-                port = freePort();
-                server = Instance.start(launcher, serverDir, "", serverArgs(serverDir, port, null));
-                ServerStart w = awaitServer(server, port);
-                log("server run %d warm: JVM %s, banner %s, /healthz %s, Ready %s", run, Stats.seconds(w.jvm()),
-                        Stats.seconds(w.banner()), Stats.seconds(w.healthz()), Stats.seconds(w.ready()));
-                warmJvm.add(w.jvm());
-                warmBanner.add(w.banner());
-                warmHealth.add(w.healthz());
-                warmReady.add(w.ready());
-                if (Double.isNaN(w.ready())) {
-                    failures++;
-                }
-                if (run < options.runs) {
-                    server.stop();
-                    server = null;
+                for (int kind = 0; kind < kinds.length; kind++) {
+                    port = freePort();
+                    server = Instance.start(launcher, serverDir, "", serverArgs(serverDir, port, null));
+                    ServerStart start = awaitServer(server, port);
+                    log("server run %d %s: JVM %s, banner %s, /healthz %s, Ready %s", run, kinds[kind].split(":")[0],
+                            Stats.seconds(start.jvm()), Stats.seconds(start.banner()), Stats.seconds(start.healthz()),
+                            Stats.seconds(start.ready()));
+                    starts.get(kind).add(start);
+                    if (Double.isNaN(start.ready())) {
+                        failures++;
+                    }
+                    boolean keepForIdle = run == options.runs && kind == kinds.length - 1;
+                    if (!keepForIdle) {
+                        server.stop();
+                        server = null;
+                    }
                 }
             }
             if (options.sections.contains("server")) {
-                addStartRows("cold: fresh data dir", coldJvm, coldBanner, coldHealth, coldReady);
-                addStartRows("warm: existing data dir", warmJvm, warmBanner, warmHealth, warmReady);
+                for (int kind = 0; kind < kinds.length; kind++) {
+                    List<ServerStart> s = starts.get(kind);
+                    addStartRows(kinds[kind], s.stream().map(ServerStart::jvm).toList(), s.stream().map(ServerStart::banner).toList(),
+                            s.stream().map(ServerStart::healthz).toList(), s.stream().map(ServerStart::ready).toList());
+                }
             }
             if (server == null || !server.alive()) {
                 notes.add("No server was left running for the idle-RSS and agent measurements.");
@@ -338,7 +325,7 @@ public final class Bench {
      * Polls every 50 ms until /healthz answers and then until the local agent is Ready on a
      * hello or heartbeat received after the launch (a restarted server reports nodes from its
      * store as Ready for one grace period before they reconnect, so status alone would flatter
-     * the warm start).
+     * a restart).
      */
     private ServerStart awaitServer(Instance instance, int port) throws InterruptedException {
         Instant launched = Instant.now().minusMillis(5);

@@ -1,5 +1,6 @@
 package org.outpost.launcher;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ final class ClassArchive {
 
     /** The JVM options for this start: use the archive, or write one at exit. */
     List<String> jvmOptions() throws IOException {
-        String identity = System.getProperty("java.home") + "\n" + System.getProperty("java.vm.version") + "\n" + classPath + "\n";
+        String identity = identity();
         if (!identity.equals(read(identityFile).orElse(null))) {
             Files.deleteIfExists(archive);
             Files.deleteIfExists(candidate);
@@ -62,6 +63,25 @@ final class ClassArchive {
 
     Path archive() {
         return archive;
+    }
+
+    /**
+     * What the archive depends on: the JVM, and each class path jar's size and time, which the
+     * JVM checks too - a rebuilt jar makes it ignore the archive silently, so make a new one.
+     */
+    private String identity() throws IOException {
+        StringBuilder identity = new StringBuilder()
+                .append(System.getProperty("java.home")).append('\n')
+                .append(System.getProperty("java.vm.version")).append('\n');
+        for (String entry : classPath.split(File.pathSeparator)) {
+            Path jar = Path.of(entry);
+            identity.append(entry);
+            if (Files.exists(jar)) {
+                identity.append(' ').append(Files.size(jar)).append(' ').append(Files.getLastModifiedTime(jar).toMillis());
+            }
+            identity.append('\n');
+        }
+        return identity.toString();
     }
 
     /** A bad archive crashes the checking JVM; its crash report is kept next to the archive, not in the working directory. */

@@ -84,6 +84,19 @@ class ClassArchiveTest {
         assertFalse(Files.exists(data.resolve("outpost.jsa")));
     }
 
+    @Test
+    void aRebuiltJarMakesANewArchive() throws Exception {
+        assertEquals(0, runLauncherHelp(new ClassArchive(data, JAVA_HOME, classPath).jvmOptions()));
+        new ClassArchive(data, JAVA_HOME, classPath).jvmOptions();
+        assertTrue(Files.exists(data.resolve("outpost.jsa")));
+
+        Path jar = Path.of(classPath);
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+        List<String> rebuilt = new ClassArchive(data, JAVA_HOME, classPath).jvmOptions();
+        assertTrue(rebuilt.get(0).startsWith("-XX:ArchiveClassesAtExit="), "the JVM would ignore the old archive: " + rebuilt);
+        assertFalse(Files.exists(data.resolve("outpost.jsa")));
+    }
+
     private static int runLauncherHelp(List<String> options) throws Exception {
         List<String> command = new ArrayList<>(List.of(JAVA_HOME.resolve("bin/java").toString()));
         command.addAll(options);
