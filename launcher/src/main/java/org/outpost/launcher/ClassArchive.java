@@ -61,10 +61,6 @@ final class ClassArchive {
         return List.of("-XX:ArchiveClassesAtExit=" + candidate, "-XX:+VerifySharedSpaces");
     }
 
-    Path archive() {
-        return archive;
-    }
-
     /**
      * What the archive depends on: the JVM, and each class path jar's size and time, which the
      * JVM checks too - a rebuilt jar makes it ignore the archive silently, so make a new one.
