@@ -246,7 +246,7 @@ public final class Main {
             client.add("-b");
             plan.append("set -o pipefail\n");
             plan.append("if [ -t 1 ]; then strip=''; else strip='s/\\x1b\\[[0-9;]*[A-Za-z]//g'; fi\n");
-            plan.append("printf '%s\\n' ").append(quote(consoleLine(a.positional())))
+            plan.append("printf '%s\\n' ").append(quote(consoleLine(withAbsoluteFiles(a.positional(), Path.of("").toAbsolutePath()))))
                     .append(" | ").append(join(client))
                     .append(" | sed -u -e '/^retrying (attempt [0-9]*) \\.\\.\\.$/d' -e \"$strip\"\n");
             plan.append("exit $?\n");
@@ -465,6 +465,21 @@ public final class Main {
     }
 
     /** Joins words for the Karaf console, quoting those the console would split or interpret. */
+    /**
+     * The console runs in the node's JVM, whose working directory is not the user's: a relative
+     * {@code -f FILE} is made absolute here, where the user typed it.
+     */
+    static List<String> withAbsoluteFiles(List<String> words, Path workingDirectory) {
+        List<String> result = new ArrayList<>(words);
+        for (int i = 0; i + 1 < result.size(); i++) {
+            String word = result.get(i);
+            if ((word.equals("-f") || word.equals("--filename")) && !Path.of(result.get(i + 1)).isAbsolute()) {
+                result.set(i + 1, workingDirectory.resolve(result.get(i + 1)).normalize().toString());
+            }
+        }
+        return result;
+    }
+
     static String consoleLine(List<String> words) {
         StringBuilder line = new StringBuilder();
         for (String word : words) {

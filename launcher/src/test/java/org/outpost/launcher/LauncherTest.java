@@ -70,6 +70,18 @@ class LauncherTest {
     }
 
     @Test
+    void manifestFilesAreResolvedWhereTheUserTypedThem() {
+        Path cwd = Path.of("/home/ops/site-a");
+        assertEquals(List.of("edge:deploy", "-f", "/home/ops/site-a/thermo.yaml"),
+                Main.withAbsoluteFiles(List.of("edge:deploy", "-f", "thermo.yaml"), cwd));
+        assertEquals(List.of("edge:deploy", "--filename", "/home/ops/x.yaml"),
+                Main.withAbsoluteFiles(List.of("edge:deploy", "--filename", "../x.yaml"), cwd));
+        assertEquals(List.of("edge:deploy", "-f", "/etc/outpost/m.yaml"),
+                Main.withAbsoluteFiles(List.of("edge:deploy", "-f", "/etc/outpost/m.yaml"), cwd));
+        assertEquals(List.of("edge:nodes", "-o", "json"), Main.withAbsoluteFiles(List.of("edge:nodes", "-o", "json"), cwd));
+    }
+
+    @Test
     void consoleLinesQuoteWhatTheConsoleWouldSplit() {
         assertEquals("edge:label gw-1 site=a", Main.consoleLine(List.of("edge:label", "gw-1", "site=a")));
         assertEquals("edge:token create --description \"two words\"",

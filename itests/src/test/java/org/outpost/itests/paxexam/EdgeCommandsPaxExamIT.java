@@ -33,7 +33,7 @@ public class EdgeCommandsPaxExamIT extends OutpostKarafTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SCOPED_TOKEN = Pattern.compile("^K10[0-9a-f]{64}::[a-z0-9]+\\.[a-z0-9]+$");
     private static final List<String> EDGE_COMMANDS =
-            List.of("status", "nodes", "node", "label", "token", "node-delete", "role", "leave");
+            List.of("status", "nodes", "node", "label", "token", "node-delete", "role", "leave", "deploy", "workloads");
 
     /** Every test runs against a server that is up (services registered). */
     @Before
@@ -93,6 +93,43 @@ public class EdgeCommandsPaxExamIT extends OutpostKarafTestSupport {
         JsonNode node = json(executeCommand("edge:node " + NODE_NAME + " -o json"));
         assertEquals(node.toString(), NODE_NAME, node.path("name").asText());
         assertEquals(node.toString(), "lab", node.path("labels").path("zone").asText());
+    }
+
+    @Test
+    public void deploysAManifestAndListsIt() throws Exception {
+        java.nio.file.Path manifest = java.nio.file.Files.createTempFile("thermo", ".yaml");
+        java.nio.file.Files.writeString(manifest, String.join("\n",
+                "apiVersion: apps/v1",
+                "kind: Deployment",
+                "metadata: {name: thermo}",
+                "spec:",
+                "  replicas: 3",
+                "  selector: {matchLabels: {app: thermo}}",
+                "  template:",
+                "    metadata: {labels: {app: thermo}}",
+                "    spec: {containers: [{name: thermo, image: outpost/busybox:1}]}",
+                ""));
+        String out = executeCommand("edge:deploy -f " + manifest);
+        assertEquals(out, "deployment/thermo created (3 replicas)", out.trim());
+
+        JsonNode thermo = null;
+        for (JsonNode w : json(executeCommand("edge:workloads -o json")).path("items")) {
+            if ("thermo".equals(w.path("name").asText())) {
+                thermo = w;
+            }
+        }
+        assertNotNull("thermo in edge:workloads", thermo);
+        assertEquals(thermo.toString(), "Deployment", thermo.path("kind").asText());
+        assertEquals(thermo.toString(), 3, thermo.path("desired").asInt());
+
+        java.nio.file.Files.writeString(manifest, java.nio.file.Files.readString(manifest).replace("image:", "ports: [], image:"));
+        try {
+            String refused = executeCommand("edge:deploy -f " + manifest);
+            fail("a manifest with ports should be refused, printed: " + refused);
+        } catch (Exception e) {
+            assertTrue("message: " + e.getMessage(), e.getMessage() != null
+                    && e.getMessage().contains(":9: spec.template.spec.containers[0].ports: not supported by Outpost"));
+        }
     }
 
     @Test

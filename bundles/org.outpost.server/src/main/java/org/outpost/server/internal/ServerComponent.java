@@ -36,6 +36,7 @@ import org.outpost.api.ServerState;
 import org.outpost.security.CaPinningTrustManager;
 import org.outpost.security.CertifiedKey;
 import org.outpost.security.ClusterCa;
+import org.outpost.workload.WorkloadRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,6 +134,7 @@ public class ServerComponent {
         Path tokenFile = dir.resolve("node-token");
         registrations.add(context.registerService(NodeRegistry.class, registry, null));
         registrations.add(context.registerService(JoinTokens.class, tokens, null));
+        registrations.add(context.registerService(WorkloadRegistry.class, new WorkloadRegistryService(store, json, clock), null));
         registrations.add(context.registerService(ServerState.class, new ServerState() {
             @Override
             public String url() {

@@ -1,0 +1,183 @@
+package org.outpost.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.outpost.api.ClusterStore;
+import org.outpost.api.ErrorCode;
+import org.outpost.api.KeyValue;
+import org.outpost.api.OutpostException;
+import org.outpost.api.Watch;
+import org.outpost.api.WatchListener;
+import org.outpost.store.mvstore.internal.MVStoreKv;
+import org.outpost.workload.Applied;
+import org.outpost.workload.ManifestParser;
+import org.outpost.workload.StoredWorkload;
+import org.outpost.workload.Workload;
+
+class WorkloadRegistryServiceTest {
+    private static final String TWO = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: thermo}
+            spec:
+              replicas: 3
+              selector: {matchLabels: {app: thermo}}
+              template:
+                metadata: {labels: {app: thermo}}
+                spec: {containers: [{name: thermo, image: outpost/busybox:1}]}
+            ---
+            apiVersion: edge.outpost.org/v1
+            kind: BundleDeployment
+            metadata: {name: modbus, namespace: plant}
+            spec: {bundles: [mvn:org.outpost/org.outpost.device.modbus/0.1.0]}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private MVStoreKv store;
+    private final ManifestParser parser = new ManifestParser();
+
+    @BeforeEach
+    void open() {
+        store = MVStoreKv.open(dir.resolve("cluster.mv"), MVStoreKv.Options.defaults());
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private WorkloadRegistryService registry(ClusterStore on) {
+        return new WorkloadRegistryService(on, ServerFixture.newJson(), new MutableClock(ServerFixture.START));
+    }
+
+    @Test
+    void createdThenUnchangedThenConfigured() {
+        WorkloadRegistryService registry = registry(store);
+        List<Workload> workloads = parser.parse(TWO, "two.yaml");
+
+        assertEquals(List.of("deployment/thermo created", "bundledeployment/modbus created"),
+                registry.apply(workloads).stream().map(Applied::toString).toList());
+        assertEquals(List.of("deployment/thermo unchanged", "bundledeployment/modbus unchanged"),
+                registry.apply(workloads).stream().map(Applied::toString).toList());
+
+        List<Applied> scaled = registry.apply(parser.parse(TWO.replace("replicas: 3", "replicas: 5"), "two.yaml"));
+        assertEquals(Applied.Outcome.CONFIGURED, scaled.get(0).outcome());
+        assertEquals(2, scaled.get(0).generation());
+        assertEquals(Applied.Outcome.UNCHANGED, scaled.get(1).outcome());
+
+        StoredWorkload thermo = registry.get("default", "thermo").orElseThrow();
+        assertEquals(5, thermo.workload().pod().replicas());
+        assertEquals(2, thermo.generation());
+        assertEquals(ServerFixture.START.toString(), thermo.created(), "created stays the first apply's time");
+        assertTrue(store.get("/registry/workloads/plant/modbus").isPresent(), "kept under namespace/name");
+        assertEquals(2, registry.list().size());
+    }
+
+    @Test
+    void storedWorkloadsSurviveANewService() {
+        registry(store).apply(parser.parse(TWO, "two.yaml"));
+        assertEquals(parser.parse(TWO, "two.yaml").get(1), registry(store).get("plant", "modbus").orElseThrow().workload());
+    }
+
+    @Test
+    void deleteRemovesOnlyThatWorkload() {
+        WorkloadRegistryService registry = registry(store);
+        registry.apply(parser.parse(TWO, "two.yaml"));
+        assertTrue(registry.delete("default", "thermo"));
+        assertFalse(registry.delete("default", "thermo"));
+        assertEquals(List.of("modbus"), registry.list().stream().map(w -> w.workload().name()).toList());
+    }
+
+    @Test
+    void aManifestThatLosesARaceIsTakenBackWhole() {
+        WorkloadRegistryService plain = registry(store);
+        plain.apply(parser.parse(TWO, "two.yaml"));
+        byte[] thermoBefore = store.get("/registry/workloads/default/thermo").orElseThrow().value();
+        // someone else changes the second workload between this apply's read and its write
+        ClusterStore racing = new RacingStore(store, "/registry/workloads/plant/modbus");
+        List<Workload> changed = parser.parse(TWO.replace("replicas: 3", "replicas: 7")
+                .replace("device.modbus/0.1.0", "device.modbus/0.2.0"), "two.yaml");
+
+        OutpostException e = assertThrows(OutpostException.class, () -> registry(racing).apply(changed));
+
+        assertEquals(ErrorCode.CONFLICT, e.code());
+        assertEquals(new String(thermoBefore, StandardCharsets.UTF_8),
+                store.get("/registry/workloads/default/thermo").orElseThrow().valueAsString(), "the first workload was put back");
+        assertEquals(3, plain.get("default", "thermo").orElseThrow().workload().pod().replicas());
+    }
+
+    /** A store where another writer touches {@code key} just before this apply's compare-and-set on it. */
+    private record RacingStore(ClusterStore delegate, String key) implements ClusterStore {
+        @Override
+        public KeyValue compareAndSet(String k, long expectedModRevision, byte[] value) {
+            if (k.equals(key)) {
+                delegate.put(k, delegate.get(k).orElseThrow().value());
+            }
+            return delegate.compareAndSet(k, expectedModRevision, value);
+        }
+
+        @Override
+        public long revision() {
+            return delegate.revision();
+        }
+
+        @Override
+        public Optional<KeyValue> get(String k) {
+            return delegate.get(k);
+        }
+
+        @Override
+        public List<KeyValue> list(String prefix) {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public KeyValue put(String k, byte[] value) {
+            return delegate.put(k, value);
+        }
+
+        @Override
+        public boolean delete(String k) {
+            return delegate.delete(k);
+        }
+
+        @Override
+        public void compareAndDelete(String k, long expectedModRevision) {
+            delegate.compareAndDelete(k, expectedModRevision);
+        }
+
+        @Override
+        public Watch watch(String prefix, long afterRevision, WatchListener listener) {
+            return delegate.watch(prefix, afterRevision, listener);
+        }
+
+        @Override
+        public long compact(long revision) {
+            return delegate.compact(revision);
+        }
+
+        @Override
+        public long compactedRevision() {
+            return delegate.compactedRevision();
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
+    }
+}

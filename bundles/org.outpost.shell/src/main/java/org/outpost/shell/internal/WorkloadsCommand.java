@@ -1,0 +1,100 @@
+package org.outpost.shell.internal;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.outpost.api.NodeInfo;
+import org.outpost.api.NodeRegistry;
+import org.outpost.api.NodeStatus;
+import org.outpost.workload.BundleSet;
+import org.outpost.workload.Kind;
+import org.outpost.workload.StoredWorkload;
+import org.outpost.workload.Workload;
+import org.outpost.workload.WorkloadRegistry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+@Command(scope = "edge", name = "workloads", description = "Lists the workloads.",
+        detailedDescription = "Lists the applied workloads with how many instances they want and how many run."
+                + " Placement on nodes is not there yet, so READY counts none. Runs on the server.")
+@Service
+public class WorkloadsCommand extends EdgeAction {
+
+    @Option(name = "-o", aliases = "--output", description = "Output format: json")
+    @Completion(value = StringsCompleter.class, values = {"json"})
+    String output;
+
+    @Reference(optional = true)
+    WorkloadRegistry registry;
+
+    @Reference(optional = true)
+    NodeRegistry nodes;
+
+    @Override
+    protected void run() throws Exception {
+        boolean json = Output.isJson(output);
+        List<StoredWorkload> list = requireServer(registry, "workload").list().stream()
+                .sorted(Comparator.comparing((StoredWorkload w) -> w.workload().namespace()).thenComparing(w -> w.workload().name()))
+                .toList();
+        List<NodeInfo> ready = nodes == null ? List.of() : nodes.list().stream().filter(n -> n.status() == NodeStatus.Ready).toList();
+        if (json) {
+            out().println(Json.write(Json.items(list.stream().map(w -> json(w, desired(w.workload(), ready))).toList())));
+            return;
+        }
+        if (list.isEmpty()) {
+            out().println("No workloads found.");
+            return;
+        }
+        Table table = new Table("NAME", "KIND", "READY", "UP-TO-DATE", "NODES", "AGE");
+        for (StoredWorkload stored : list) {
+            Workload w = stored.workload();
+            String name = "default".equals(w.namespace()) ? w.name() : w.namespace() + "/" + w.name();
+            table.row(name, w.kind().manifestName(), "0/" + desired(w, ready), "0", "<none>", Ages.since(created(stored), now()));
+        }
+        table.print(out());
+    }
+
+    /** Instances wanted: the replica count, or the Ready nodes a per-node workload matches. */
+    static int desired(Workload w, List<NodeInfo> readyNodes) {
+        if (w.kind() == Kind.DEPLOYMENT) {
+            return w.pod().replicas();
+        }
+        if (w.kind() == Kind.BUNDLE_DEPLOYMENT && w.bundles().mode() == BundleSet.Mode.REPLICAS) {
+            return w.bundles().replicas();
+        }
+        Map<String, String> selector = w.kind() == Kind.DAEMON_SET ? w.pod().nodeSelector() : w.bundles().nodeSelector();
+        return (int) readyNodes.stream().filter(n -> n.labels().entrySet().containsAll(selector.entrySet())).count();
+    }
+
+    private static Instant created(StoredWorkload stored) {
+        try {
+            return Instant.parse(stored.created());
+        } catch (DateTimeParseException | NullPointerException e) {
+            return null;
+        }
+    }
+
+    private static ObjectNode json(StoredWorkload stored, int desired) {
+        Workload w = stored.workload();
+        ObjectNode node = Json.object();
+        node.put("name", w.name());
+        node.put("namespace", w.namespace());
+        node.put("kind", w.kind().manifestName());
+        node.put("generation", stored.generation());
+        node.put("created", stored.created());
+        node.put("desired", desired);
+        node.put("ready", 0);
+        node.putArray("nodes");
+        node.set("spec", Json.MAPPER.valueToTree(w));
+        return node;
+    }
+}
