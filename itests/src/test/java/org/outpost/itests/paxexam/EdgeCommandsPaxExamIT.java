@@ -33,7 +33,7 @@ public class EdgeCommandsPaxExamIT extends OutpostKarafTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SCOPED_TOKEN = Pattern.compile("^K10[0-9a-f]{64}::[a-z0-9]+\\.[a-z0-9]+$");
     private static final List<String> EDGE_COMMANDS =
-            List.of("status", "nodes", "node", "label", "token", "node-delete", "role", "leave", "deploy", "workloads");
+            List.of("status", "nodes", "node", "label", "token", "node-delete", "role", "leave", "deploy", "workloads", "scale", "delete");
 
     /** Every test runs against a server that is up (services registered). */
     @Before
@@ -121,6 +121,8 @@ public class EdgeCommandsPaxExamIT extends OutpostKarafTestSupport {
         assertNotNull("thermo in edge:workloads", thermo);
         assertEquals(thermo.toString(), "Deployment", thermo.path("kind").asText());
         assertEquals(thermo.toString(), 3, thermo.path("desired").asInt());
+        assertEquals("deployment/thermo scaled (2 replicas)", executeCommand("edge:scale thermo 2").trim());
+        assertTrue(executeCommand("edge:workloads").contains("0/2"));
 
         java.nio.file.Files.writeString(manifest, java.nio.file.Files.readString(manifest).replace("image:", "ports: [], image:"));
         try {
@@ -130,6 +132,8 @@ public class EdgeCommandsPaxExamIT extends OutpostKarafTestSupport {
             assertTrue("message: " + e.getMessage(), e.getMessage() != null
                     && e.getMessage().contains(":9: spec.template.spec.containers[0].ports: not supported by Outpost"));
         }
+        assertEquals("deployment/thermo deleted", executeCommand("edge:delete thermo").trim());
+        assertFalse(executeCommand("edge:workloads -o json").contains("\"thermo\""));
     }
 
     @Test

@@ -114,6 +114,58 @@ class WorkloadCommandsTest {
         assertEquals(EdgeAction.serverOnlyMessage(null, "workload"), e.getMessage());
     }
 
+    @Test
+    void scaleChangesADeploymentsReplicas() throws Exception {
+        deploy(Files.writeString(dir.resolve("m.yaml"), MANIFEST));
+
+        assertEquals("deployment/thermo scaled (5 replicas)\n", scale("thermo", "5"));
+        assertEquals(5, registry.get("default", "thermo").orElseThrow().workload().pod().replicas());
+        assertEquals(2, registry.get("default", "thermo").orElseThrow().generation());
+        assertEquals("deployment/thermo unchanged (5 replicas)\n", scale("thermo", "5"));
+        assertEquals("deployment/thermo scaled (0 replicas)\n", scale("thermo", "0"));
+    }
+
+    @Test
+    void scaleRefusesWhatCannotScale() throws Exception {
+        deploy(Files.writeString(dir.resolve("m.yaml"), MANIFEST));
+
+        assertEquals("daemonset/shipper runs on every matching node; only Deployments and Replicas-mode BundleDeployments scale",
+                assertThrows(CommandException.class, () -> scale("edge/shipper", "2")).getMessage());
+        assertEquals("replicas must be a whole number, 0 or more, got 'many'",
+                assertThrows(CommandException.class, () -> scale("thermo", "many")).getMessage());
+        assertEquals("replicas must be a whole number, 0 or more, got '-1'",
+                assertThrows(CommandException.class, () -> scale("thermo", "-1")).getMessage());
+        assertEquals("workload nope not found (see edge:workloads)",
+                assertThrows(CommandException.class, () -> scale("nope", "1")).getMessage());
+        assertEquals(3, registry.get("default", "thermo").orElseThrow().workload().pod().replicas(), "nothing changed");
+    }
+
+    @Test
+    void deleteRemovesOneWorkloadByNameOrNamespaceSlashName() throws Exception {
+        deploy(Files.writeString(dir.resolve("m.yaml"), MANIFEST));
+
+        assertEquals("deployment/thermo deleted\n", delete("thermo"));
+        assertEquals("daemonset/shipper deleted\n", delete("edge/shipper"));
+        assertTrue(registry.stored.isEmpty());
+        assertEquals("workload thermo not found (see edge:workloads)",
+                assertThrows(CommandException.class, () -> delete("thermo")).getMessage());
+    }
+
+    private String scale(String name, String replicas) throws Exception {
+        ScaleCommand scale = new ScaleCommand();
+        scale.registry = registry;
+        scale.name = name;
+        scale.replicas = replicas;
+        return Fakes.capture(scale).run();
+    }
+
+    private String delete(String name) throws Exception {
+        DeleteCommand delete = new DeleteCommand();
+        delete.registry = registry;
+        delete.name = name;
+        return Fakes.capture(delete).run();
+    }
+
     private String deploy(Path file) throws Exception {
         DeployCommand deploy = new DeployCommand();
         deploy.registry = registry;
