@@ -33,7 +33,7 @@ public class EdgeCommandsPaxExamIT extends OutpostKarafTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SCOPED_TOKEN = Pattern.compile("^K10[0-9a-f]{64}::[a-z0-9]+\\.[a-z0-9]+$");
     private static final List<String> EDGE_COMMANDS =
-            List.of("status", "nodes", "node", "label", "token", "node-delete", "role", "leave", "deploy", "workloads", "scale", "delete");
+            List.of("status", "nodes", "node", "label", "token", "node-delete", "role", "leave", "deploy", "workloads", "workload", "scale", "delete");
 
     /** Every test runs against a server that is up (services registered). */
     @Before
@@ -123,6 +123,7 @@ public class EdgeCommandsPaxExamIT extends OutpostKarafTestSupport {
         assertEquals(thermo.toString(), 3, thermo.path("desired").asInt());
         assertEquals("deployment/thermo scaled (2 replicas)", executeCommand("edge:scale thermo 2").trim());
         assertTrue(executeCommand("edge:workloads").contains("0/2"));
+        assertTrue(executeCommand("edge:workload thermo").contains("instances: 0 running of 2 wanted"));
 
         java.nio.file.Files.writeString(manifest, java.nio.file.Files.readString(manifest).replace("image:", "ports: [], image:"));
         try {

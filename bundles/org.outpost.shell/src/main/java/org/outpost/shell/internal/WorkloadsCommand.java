@@ -83,7 +83,7 @@ public class WorkloadsCommand extends EdgeAction {
         }
     }
 
-    private static ObjectNode json(StoredWorkload stored, int desired) {
+    static ObjectNode json(StoredWorkload stored, int desired) {
         Workload w = stored.workload();
         ObjectNode node = Json.object();
         node.put("name", w.name());

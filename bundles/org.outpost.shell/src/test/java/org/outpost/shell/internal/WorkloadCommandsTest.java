@@ -151,6 +151,38 @@ class WorkloadCommandsTest {
                 assertThrows(CommandException.class, () -> delete("thermo")).getMessage());
     }
 
+    @Test
+    void workloadDescribesOne() throws Exception {
+        deploy(Files.writeString(dir.resolve("m.yaml"), MANIFEST.replace("spec: {containers: [{name: thermo, image: outpost/busybox:1}]}",
+                "spec: {containers: [{name: thermo, image: outpost/busybox:1, args: [sleep, '60'],"
+                        + " resources: {requests: {cpu: 50m, memory: 16Mi}, limits: {memory: 64Mi}}}]}")));
+        WorkloadCommand show = new WorkloadCommand();
+        show.registry = registry;
+        show.name = "thermo";
+
+        assertEquals(String.join("\n",
+                "name: thermo",
+                "namespace: default",
+                "kind: Deployment",
+                "labels: <none>",
+                "generation: 1",
+                "created: 2025-06-01T12:00:00Z",
+                "instances: 0 running of 3 wanted (placement on nodes is not built yet)",
+                "nodeSelector: <none>",
+                "restartPolicy: Always",
+                "container thermo: outpost/busybox:1, runs sleep 60 (requests cpu 50m, memory 16.0Mi; limits cpu -, memory 64.0Mi)",
+                ""), Fakes.capture(show).run());
+
+        show.output = "json";
+        JsonNode json = Json.MAPPER.readTree(Fakes.capture(show).run());
+        assertEquals(3, json.path("desired").asInt());
+        assertEquals("outpost/busybox:1", json.path("spec").path("pod").path("containers").get(0).path("image").asText());
+
+        show.name = "edge/nope";
+        assertEquals("workload edge/nope not found (see edge:workloads)",
+                assertThrows(CommandException.class, () -> Fakes.capture(show).run()).getMessage());
+    }
+
     private String scale(String name, String replicas) throws Exception {
         ScaleCommand scale = new ScaleCommand();
         scale.registry = registry;

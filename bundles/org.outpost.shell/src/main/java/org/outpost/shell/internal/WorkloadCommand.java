@@ -1,0 +1,105 @@
+package org.outpost.shell.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.outpost.api.NodeInfo;
+import org.outpost.api.NodeRegistry;
+import org.outpost.api.NodeStatus;
+import org.outpost.workload.BundleSet;
+import org.outpost.workload.Container;
+import org.outpost.workload.Resources;
+import org.outpost.workload.StoredWorkload;
+import org.outpost.workload.Workload;
+import org.outpost.workload.WorkloadRegistry;
+
+@Command(scope = "edge", name = "workload", description = "Shows one workload.",
+        detailedDescription = "Shows a workload applied with edge:deploy: its spec, how many instances it wants and where"
+                + " they run. NAME or NAMESPACE/NAME. Runs on the server.")
+@Service
+public class WorkloadCommand extends EdgeAction {
+
+    @Argument(index = 0, name = "name", required = true, description = "The workload: NAME or NAMESPACE/NAME")
+    String name;
+
+    @Option(name = "-o", aliases = "--output", description = "Output format: json")
+    @Completion(value = StringsCompleter.class, values = {"json"})
+    String output;
+
+    @Reference(optional = true)
+    WorkloadRegistry registry;
+
+    @Reference(optional = true)
+    NodeRegistry nodes;
+
+    @Override
+    protected void run() throws Exception {
+        StoredWorkload stored = WorkloadNames.find(requireServer(registry, "workload"), name);
+        Workload w = stored.workload();
+        List<NodeInfo> ready = nodes == null ? List.of() : nodes.list().stream().filter(n -> n.status() == NodeStatus.Ready).toList();
+        int desired = WorkloadsCommand.desired(w, ready);
+        if (Output.isJson(output)) {
+            out().println(Json.write(WorkloadsCommand.json(stored, desired)));
+            return;
+        }
+        StringBuilder text = new StringBuilder()
+                .append("name: ").append(w.name()).append('\n')
+                .append("namespace: ").append(w.namespace()).append('\n')
+                .append("kind: ").append(w.kind().manifestName()).append('\n')
+                .append("labels: ").append(labels(w.labels())).append('\n')
+                .append("generation: ").append(stored.generation()).append('\n')
+                .append("created: ").append(stored.created()).append('\n')
+                .append("instances: 0 running of ").append(desired).append(" wanted (placement on nodes is not built yet)\n");
+        if (w.pod() != null) {
+            text.append("nodeSelector: ").append(labels(w.pod().nodeSelector())).append('\n')
+                    .append("restartPolicy: ").append(switch (w.pod().restartPolicy()) {
+                        case ALWAYS -> "Always";
+                        case ON_FAILURE -> "OnFailure";
+                        case NEVER -> "Never";
+                    }).append('\n');
+            for (Container c : w.pod().containers()) {
+                text.append("container ").append(c.name()).append(": ").append(c.image());
+                if (!c.command().isEmpty() || !c.args().isEmpty()) {
+                    text.append(", runs ").append(String.join(" ", c.command())).append(c.command().isEmpty() ? "" : " ")
+                            .append(String.join(" ", c.args()));
+                }
+                text.append(resources(c.resources())).append('\n');
+            }
+        } else {
+            BundleSet b = w.bundles();
+            text.append("nodeSelector: ").append(labels(b.nodeSelector())).append('\n')
+                    .append("mode: ").append(b.mode() == BundleSet.Mode.ALL_NODES ? "AllNodes" : "Replicas").append('\n');
+            if (b.feature() != null) {
+                text.append("feature: ").append(b.feature().name())
+                        .append(b.feature().version() == null ? "" : "/" + b.feature().version())
+                        .append(b.feature().repository() == null ? "" : " from " + b.feature().repository()).append('\n');
+            }
+            for (String bundle : b.bundles()) {
+                text.append("bundle: ").append(bundle).append('\n');
+            }
+        }
+        out().print(text);
+    }
+
+    private static String labels(Map<String, String> labels) {
+        return labels.isEmpty() ? "<none>" : new java.util.TreeMap<>(labels).entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    }
+
+    private static String resources(Resources r) {
+        if (r.equals(Resources.NONE)) {
+            return "";
+        }
+        return " (requests cpu " + r.cpuRequestMillis() + "m, memory " + Sizes.format(r.memoryRequestBytes())
+                + "; limits cpu " + (r.cpuLimitMillis() == 0 ? "-" : r.cpuLimitMillis() + "m")
+                + ", memory " + (r.memoryLimitBytes() == 0 ? "-" : Sizes.format(r.memoryLimitBytes())) + ")";
+    }
+}
