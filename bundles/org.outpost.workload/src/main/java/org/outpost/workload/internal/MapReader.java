@@ -144,18 +144,9 @@ final class MapReader {
 
     List<String> stringList(String key) {
         List<String> result = new ArrayList<>();
-        Optional<Node> value = present(key);
-        if (value.isEmpty()) {
-            return result;
-        }
-        String field = child(key);
-        if (!(value.get() instanceof SequenceNode sequence)) {
-            problems.add(value.get(), field, "must be a list");
-            return result;
-        }
-        List<Node> items = sequence.getValue();
+        List<Node> items = sequence(key);
         for (int i = 0; i < items.size(); i++) {
-            scalar(items.get(i), field + "[" + i + "]").ifPresent(result::add);
+            scalar(items.get(i), child(key) + "[" + i + "]").ifPresent(result::add);
         }
         return result;
     }
@@ -163,20 +154,24 @@ final class MapReader {
     /** The mappings of a list under {@code key}, each read against {@code allowed}. */
     List<MapReader> mapList(String key, Set<String> allowed) {
         List<MapReader> result = new ArrayList<>();
-        Optional<Node> value = present(key);
-        if (value.isEmpty()) {
-            return result;
-        }
-        String field = child(key);
-        if (!(value.get() instanceof SequenceNode sequence)) {
-            problems.add(value.get(), field, "must be a list");
-            return result;
-        }
-        List<Node> items = sequence.getValue();
+        List<Node> items = sequence(key);
         for (int i = 0; i < items.size(); i++) {
-            result.add(of(problems, field + "[" + i + "]", items.get(i), allowed));
+            result.add(of(problems, child(key) + "[" + i + "]", items.get(i), allowed));
         }
         return result;
+    }
+
+    /** The items of the list under {@code key}; none when absent or (reported) not a list. */
+    private List<Node> sequence(String key) {
+        Optional<Node> value = present(key);
+        if (value.isEmpty()) {
+            return List.of();
+        }
+        if (!(value.get() instanceof SequenceNode sequence)) {
+            problems.add(value.get(), child(key), "must be a list");
+            return List.of();
+        }
+        return sequence.getValue();
     }
 
     Optional<MapReader> map(String key, Set<String> allowed) {
