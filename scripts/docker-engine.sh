@@ -34,7 +34,7 @@ running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 start() {
     install_missing
     if ! running; then
-        dockerd --bridge=none --iptables=false --ip6tables=false \
+        dockerd --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
             --host "unix://$socket" --data-root "$dir/root" --exec-root "$dir/exec" \
             --pidfile "$pidfile" >"$dir/dockerd.log" 2>&1 &
     fi

@@ -23,6 +23,13 @@ public interface NodeRegistry {
     NodeInfo label(String name, Map<String, String> set, Set<String> remove);
 
     /**
+     * Cordons a node (no new workload instances are placed on it) or lifts the cordon.
+     *
+     * @throws OutpostException {@link ErrorCode#NOT_FOUND} for an unknown node
+     */
+    NodeInfo cordon(String name, boolean cordoned);
+
+    /**
      * Removes a node and revokes its identity; the node must join again with a token.
      *
      * @return false when no such node existed

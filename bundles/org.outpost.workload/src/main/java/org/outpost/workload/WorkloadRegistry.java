@@ -20,6 +20,21 @@ public interface WorkloadRegistry {
 
     Optional<StoredWorkload> get(String namespace, String name);
 
-    /** Removes a workload; false when there was none of that name. */
+    /** Removes a workload; false when there was none of that name. Its instances are removed by the scheduler. */
     boolean delete(String namespace, String name);
+
+    /** The workload's placed instances, by node name then instance. */
+    List<Instance> instances(String namespace, String name);
+
+    /** What the scheduler last said about the workload, if it has looked at it yet. */
+    Optional<WorkloadProgress> progress(String namespace, String name);
+
+    /**
+     * Puts back the spec the workload had before its last change (its replica count stays), as one
+     * new generation.
+     *
+     * @throws org.outpost.api.OutpostException {@code NOT_FOUND} for an unknown workload,
+     *         {@code CONFLICT} when it has no earlier spec
+     */
+    Applied rollback(String namespace, String name);
 }

@@ -42,6 +42,7 @@ final class AgentChannelHandler extends SimpleChannelInboundHandler<TextWebSocke
             hello.put("lastRevision", session.lastRevision());
             ObjectNode labels = hello.putObject("labels");
             session.labels().forEach(labels::put);
+            session.runtimes().forEach(hello.putArray("runtimes")::add);
             hello.set("usage", session.usageJson(json));
             send(ctx, hello);
         }
@@ -59,6 +60,7 @@ final class AgentChannelHandler extends SimpleChannelInboundHandler<TextWebSocke
             }
             case "ack" -> session.acknowledged(message.path("seq").asLong(), message.path("revision").asLong());
             case "update" -> session.updated(message);
+            case "assignments" -> session.assigned(message);
             case "error" -> session.refused(message.path("code").asText(), message.path("message").asText());
             default -> {
                 // newer servers may send more; an agent ignores what it does not know

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,6 +36,9 @@ import org.outpost.api.NodeUsage;
 import org.outpost.api.ServerState;
 import org.outpost.security.CaPinningTrustManager;
 import org.outpost.security.ParsedJoinToken;
+import org.outpost.workload.Assignment;
+import org.outpost.workload.InstanceStatus;
+import org.outpost.workload.WorkloadRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +58,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
@@ -83,10 +89,18 @@ public class AgentComponent implements AgentState, AgentSession {
 
         @AttributeDefinition(description = "Longest wait between reconnection attempts, in milliseconds", min = "100")
         long maxBackoffMillis() default 10000;
+
+        @AttributeDefinition(description = "Milliseconds between checks that assigned workloads run as they should", min = "100")
+        long workloadCheckMillis() default 2000;
     }
 
     @Reference
     private LocalNode node;
+
+    /** Runtimes that arrive before activation wait here; guarded by itself. */
+    private final List<WorkloadRuntime> runtimesBeforeStart = new ArrayList<>();
+    private volatile WorkloadSupervisor workloads;
+    private ScheduledExecutorService workloadWorker;
 
     /** How long "cannot reach the server" may last before the console hears of it. */
     private static final long UNREACHABLE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
@@ -127,12 +141,70 @@ public class AgentComponent implements AgentState, AgentSession {
         supervisor = executor;
         supervisor.scheduleWithFixedDelay(() -> usage = host.read(), 0, heartbeatMillis, TimeUnit.MILLISECONDS);
         supervisor.execute(this::connect);
+        ScheduledThreadPoolExecutor workloadExecutor = new ScheduledThreadPoolExecutor(1,
+                new DefaultThreadFactory("outpost-agent-workloads", true));
+        workloadExecutor.setRemoveOnCancelPolicy(true);
+        workloadWorker = workloadExecutor;
+        WorkloadSupervisor started = new WorkloadSupervisor(identityDir.resolve("assignments.json"), json, workloadWorker,
+                java.time.Clock.systemUTC(), this::reportStatus);
+        synchronized (runtimesBeforeStart) {
+            runtimesBeforeStart.forEach(started::addRuntime);
+            runtimesBeforeStart.clear();
+            workloads = started;
+        }
+        started.start(config.workloadCheckMillis());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addRuntime(WorkloadRuntime runtime) {
+        synchronized (runtimesBeforeStart) {
+            if (workloads == null) {
+                runtimesBeforeStart.add(runtime);
+                return;
+            }
+        }
+        workloads.addRuntime(runtime);
+        LOG.info("Node {} can run {} workloads", node.name(), runtime.name());
+    }
+
+    void removeRuntime(WorkloadRuntime runtime) {
+        synchronized (runtimesBeforeStart) {
+            runtimesBeforeStart.remove(runtime);
+            if (workloads == null) {
+                return;
+            }
+        }
+        workloads.removeRuntime(runtime);
+    }
+
+    /** The supervisor's latest instance states to the server, when there is a channel. */
+    private void reportStatus(List<InstanceStatus> instances) {
+        Channel open = channel;
+        WorkloadSupervisor supervising = workloads;
+        if (open == null || !connected || supervising == null) {
+            return; // reportAgain() on the next welcome sends the current state
+        }
+        ObjectNode status = json.createObjectNode();
+        status.put("type", "status");
+        supervising.runtimeNames().forEach(status.putArray("runtimes")::add);
+        status.set("instances", json.valueToTree(instances));
+        try {
+            open.writeAndFlush(new TextWebSocketFrame(json.writeValueAsString(status)));
+        } catch (IOException e) {
+            LOG.warn("Cannot encode the status report: {}", e.getMessage());
+        }
+    }
+
+    /** What the node runs, for the shell and tests. */
+    WorkloadSupervisor workloads() {
+        return workloads;
     }
 
     @Deactivate
     void deactivate() {
         stopped = true;
         supervisor.shutdownNow();
+        workloadWorker.shutdownNow();
         Channel open = channel;
         if (open != null) {
             open.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -337,6 +409,30 @@ public class AgentComponent implements AgentState, AgentSession {
     }
 
     @Override
+    public List<String> runtimes() {
+        WorkloadSupervisor supervising = workloads;
+        return supervising == null ? List.of() : supervising.runtimeNames();
+    }
+
+    @Override
+    public void assigned(JsonNode message) {
+        lastRevision.accumulateAndGet(message.path("revision").asLong(), Math::max);
+        WorkloadSupervisor supervising = workloads;
+        if (supervising == null) {
+            return;
+        }
+        try {
+            List<Assignment> items = new ArrayList<>();
+            for (JsonNode item : message.path("items")) {
+                items.add(json.treeToValue(item, Assignment.class));
+            }
+            supervising.assigned(items);
+        } catch (IOException e) {
+            problem("server sent assignments this agent cannot read: " + e.getMessage());
+        }
+    }
+
+    @Override
     public void welcomed(JsonNode welcome) {
         connected = true;
         unreachableSinceNanos = 0;
@@ -348,6 +444,10 @@ public class AgentComponent implements AgentState, AgentSession {
         }
         lastError = null;
         LOG.info("Node {} connected to {}", node.name(), server);
+        WorkloadSupervisor supervising = workloads;
+        if (supervising != null) {
+            supervising.reportAgain();
+        }
     }
 
     @Override

@@ -16,7 +16,13 @@ interface AgentSession {
 
     ObjectNode usageJson(ObjectMapper json);
 
+    /** The workload runtimes this node has, for the hello. */
+    java.util.List<String> runtimes();
+
     void welcomed(JsonNode welcome);
+
+    /** The server's complete list of this node's assignments. */
+    void assigned(JsonNode assignments);
 
     void sent(long seq);
 

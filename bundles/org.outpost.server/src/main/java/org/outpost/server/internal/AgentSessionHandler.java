@@ -13,6 +13,8 @@ import org.outpost.api.OutpostException;
 import org.outpost.api.StoreCompactedException;
 import org.outpost.api.Watch;
 import org.outpost.api.WatchEvent;
+import org.outpost.workload.InstanceStatus;
+import org.outpost.workload.WorkloadKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,8 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
     private Channel channel;
     private volatile boolean introduced;
     private volatile Watch specWatch;
+    private volatile Watch assignmentWatch;
+    private final java.util.concurrent.atomic.AtomicBoolean assignmentsQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
     AgentSessionHandler(ServerContext server, String node, String certSerial, String address) {
         this.server = server;
@@ -82,6 +86,13 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
                     send(ack(seq));
                 });
             }
+            case "status" -> {
+                if (!introduced) {
+                    refuse(ErrorCode.INVALID_ARGUMENT, "send hello before status");
+                    return;
+                }
+                ordered.execute(() -> status(message));
+            }
             default -> refuse(ErrorCode.INVALID_ARGUMENT, "unknown message type '" + type + "'");
         }
     }
@@ -104,6 +115,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
             }
             server.registry().hello(node, certSerial, address, message.path("version").asText(""), labels,
                     usage(message.path("usage")));
+            server.registry().runtimes(node, strings(message.path("runtimes")));
             server.sessions().open(node, channel);
             introduced = true;
             long current = server.store().revision();
@@ -116,6 +128,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
             // Never replay from before the node's current registration: an earlier deletion is not news to it.
             long registered = server.store().get(NodeRegistryService.specKey(node)).map(KeyValue::createRevision).orElse(current);
             watchOwnSpec(Math.max(registered - 1, Math.min(message.path("lastRevision").asLong(0), current)));
+            watchAssignments(current);
             LOG.info("Agent {} connected from {}", node, address);
         } catch (OutpostException e) {
             LOG.info("Agent {} refused: {}", node, e.getMessage());
@@ -150,6 +163,87 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
         update.put("revision", event.revision());
         server.registry().get(node).ifPresent(info -> update.set("node", NodeJson.of(server.json(), info)));
         send(update);
+    }
+
+    /**
+     * The node's assignments, whole, now and after every change to them: an agent always holds the
+     * complete set it should run, so a message lost with a channel is repaired by the next one.
+     */
+    private void watchAssignments(long fromRevision) {
+        assignmentWatch = server.store().watch(WorkloadKeys.assignmentsOf(node), fromRevision, event -> queueAssignments());
+        if (!channel.isActive()) {
+            assignmentWatch.close();
+        }
+        sendAssignments();
+    }
+
+    /** Changes that arrive before the list is sent (a rollout, a node returning) share one message. */
+    private void queueAssignments() {
+        if (assignmentsQueued.compareAndSet(false, true)) {
+            ordered.execute(this::sendAssignments);
+        }
+    }
+
+    private void sendAssignments() {
+        assignmentsQueued.set(false);
+        long revision = server.store().revision();
+        ObjectNode out = server.json().createObjectNode();
+        out.put("type", "assignments");
+        out.put("revision", revision);
+        com.fasterxml.jackson.databind.node.ArrayNode items = out.putArray("items");
+        for (KeyValue kv : server.store().list(WorkloadKeys.assignmentsOf(node))) {
+            try {
+                items.add(server.json().readTree(kv.value()));
+            } catch (IOException e) {
+                LOG.warn("Assignment {} is unreadable; not sent: {}", kv.key(), e.getMessage());
+            }
+        }
+        send(out);
+    }
+
+    /**
+     * The agent's complete list of instance states: changed ones are stored, ones it no longer has
+     * are removed. Only this node's keys are touched.
+     */
+    private void status(JsonNode message) {
+        server.registry().runtimes(node, strings(message.path("runtimes")));
+        java.util.Set<String> reported = new java.util.HashSet<>();
+        for (JsonNode item : message.path("instances")) {
+            InstanceStatus status;
+            try {
+                status = server.json().treeToValue(item, InstanceStatus.class);
+            } catch (IOException e) {
+                refuse(ErrorCode.INVALID_ARGUMENT, "status has an unreadable instance: " + e.getMessage());
+                return;
+            }
+            if (status.id() == null || !status.id().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+                    || status.phase() == null) {
+                refuse(ErrorCode.INVALID_ARGUMENT, "status has an instance without a valid id and phase");
+                return;
+            }
+            String key = WorkloadKeys.instance(node, status.id());
+            reported.add(key);
+            try {
+                byte[] value = server.json().writeValueAsBytes(status);
+                boolean same = server.store().get(key).map(kv -> java.util.Arrays.equals(kv.value(), value)).orElse(false);
+                if (!same) {
+                    server.store().put(key, value);
+                }
+            } catch (IOException e) {
+                LOG.warn("Cannot encode the status of {} on {}: {}", status.id(), node, e.getMessage());
+            }
+        }
+        for (KeyValue kv : server.store().list(WorkloadKeys.instancesOf(node))) {
+            if (!reported.contains(kv.key())) {
+                server.store().delete(kv.key());
+            }
+        }
+    }
+
+    private static java.util.List<String> strings(JsonNode array) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        array.forEach(item -> out.add(item.asText()));
+        return out;
     }
 
     private ObjectNode ack(long seq) {
@@ -208,6 +302,10 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
             Watch watch = specWatch;
             if (watch != null) {
                 watch.close();
+            }
+            Watch assignments = assignmentWatch;
+            if (assignments != null) {
+                assignments.close();
             }
             if (introduced) {
                 server.sessions().closed(node, channel);

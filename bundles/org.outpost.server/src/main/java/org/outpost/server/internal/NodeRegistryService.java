@@ -57,6 +57,8 @@ final class NodeRegistryService implements NodeRegistry {
         volatile String agentVersion = "";
         volatile boolean dirty;
         volatile boolean connected;
+        volatile Instant statusSince;
+        volatile List<String> runtimes = List.of();
     }
 
     NodeRegistryService(ClusterStore store, ObjectMapper json, Clock clock, LongSupplier nanoTime,
@@ -85,6 +87,8 @@ final class NodeRegistryService implements NodeRegistry {
             lease.usage = record.usage() == null ? NodeUsage.UNKNOWN : record.usage();
             lease.address = record.address();
             lease.agentVersion = record.agentVersion();
+            lease.statusSince = record.statusSince() == null ? null : Instant.parse(record.statusSince());
+            lease.runtimes = record.runtimes() == null ? List.of() : List.copyOf(record.runtimes());
             leases.put(kv.key().substring(StoreKeys.STATUS.length()), lease);
         }
     }
@@ -96,9 +100,9 @@ final class NodeRegistryService implements NodeRegistry {
             Optional<KeyValue> current = store.get(key);
             NodeSpec spec = current.map(kv -> read(kv.value(), NodeSpec.class))
                     .map(s -> new NodeSpec(NodeSpec.FORMAT, s.name(), rolesOf(name), s.labels(), s.reportedLabels(),
-                            s.created(), certSerial))
+                            s.created(), certSerial, s.cordoned()))
                     .orElseGet(() -> new NodeSpec(NodeSpec.FORMAT, name, rolesOf(name), Map.of(), Map.of(),
-                            clock.instant().toString(), certSerial));
+                            clock.instant().toString(), certSerial, false));
             try {
                 store.compareAndSet(key, current.map(KeyValue::modRevision).orElse(0L), write(spec));
                 return;
@@ -159,7 +163,8 @@ final class NodeRegistryService implements NodeRegistry {
             }
         });
         labels.putAll(startLabels);
-        return new NodeSpec(spec.version(), spec.name(), spec.roles(), labels, startLabels, spec.created(), spec.certSerial());
+        return new NodeSpec(spec.version(), spec.name(), spec.roles(), labels, startLabels, spec.created(), spec.certSerial(),
+                spec.cordoned());
     }
 
     /** A heartbeat from a connected agent; memory only unless the node becomes Ready again. */
@@ -184,6 +189,7 @@ final class NodeRegistryService implements NodeRegistry {
         lease.dirty = true;
         if (lease.status != NodeStatus.Ready) {
             lease.status = NodeStatus.Ready;
+            lease.statusSince = lease.lastHeartbeat;
             writeStatus(name, lease);
             LOG.info("Node {} is Ready", name);
         }
@@ -197,6 +203,7 @@ final class NodeRegistryService implements NodeRegistry {
             Lease lease = entry.getValue();
             if (lease.status == NodeStatus.Ready && now - lease.lastSeenNanos > nodeTimeout.toNanos()) {
                 lease.status = NodeStatus.NotReady;
+                lease.statusSince = clock.instant();
                 writeStatus(entry.getKey(), lease);
                 LOG.info("Node {} is NotReady: no heartbeat for {} s", entry.getKey(), nodeTimeout.toSeconds());
             } else if (writeLeases && lease.dirty) {
@@ -211,7 +218,8 @@ final class NodeRegistryService implements NodeRegistry {
     private void writeStatus(String name, Lease lease) {
         lease.dirty = false;
         NodeStatusRecord record = new NodeStatusRecord(1, lease.status.name(), lease.address, lease.agentVersion,
-                lease.lastHeartbeat == null ? null : lease.lastHeartbeat.toString(), lease.usage);
+                lease.lastHeartbeat == null ? null : lease.lastHeartbeat.toString(), lease.usage,
+                lease.statusSince == null ? null : lease.statusSince.toString(), lease.runtimes);
         if (store.get(StoreKeys.NODES + name).isPresent()) {
             store.put(StoreKeys.STATUS + name, write(record));
         }
@@ -261,9 +269,40 @@ final class NodeRegistryService implements NodeRegistry {
     }
 
     @Override
+    public NodeInfo cordon(String name, boolean cordoned) {
+        String key = StoreKeys.NODES + name;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            KeyValue kv = store.get(key).orElseThrow(() -> new OutpostException(ErrorCode.NOT_FOUND, "node " + name + " not found"));
+            NodeSpec spec = read(kv.value(), NodeSpec.class);
+            if (spec.cordoned() == cordoned) {
+                return toInfo(spec);
+            }
+            try {
+                store.compareAndSet(key, kv.modRevision(), write(spec.withCordon(cordoned)));
+                LOG.info("Node {} {}", name, cordoned ? "cordoned" : "uncordoned");
+                return get(name).orElseThrow();
+            } catch (StoreConflictException e) {
+                // changed meanwhile: apply the edit to the new version
+            }
+        }
+        throw new OutpostException(ErrorCode.CONFLICT, "node " + name + " is being changed concurrently; try again");
+    }
+
+    /** The runtimes an agent reports; stored with its status when they change. */
+    void runtimes(String name, List<String> runtimes) {
+        Lease lease = leases.get(name);
+        if (lease != null && !lease.runtimes.equals(runtimes)) {
+            lease.runtimes = List.copyOf(runtimes);
+            writeStatus(name, lease);
+        }
+    }
+
+    @Override
     public boolean delete(String name) {
         boolean existed = store.delete(StoreKeys.NODES + name);
         store.delete(StoreKeys.STATUS + name);
+        // its assignments go with the scheduler's next round; what it reported goes now
+        store.list(org.outpost.workload.WorkloadKeys.instancesOf(name)).forEach(kv -> store.delete(kv.key()));
         leases.remove(name);
         if (existed) {
             LOG.info("Node {} deleted; it must join again with a token", name);
@@ -280,11 +319,13 @@ final class NodeRegistryService implements NodeRegistry {
         Lease lease = leases.get(spec.name());
         if (lease == null) {
             return new NodeInfo(spec.name(), NodeStatus.NotReady, spec.roles(), spec.labels(), "", "",
-                    Instant.parse(spec.created()), null, NodeUsage.UNKNOWN);
+                    Instant.parse(spec.created()), null, NodeUsage.UNKNOWN, Instant.parse(spec.created()), spec.cordoned(),
+                    List.of());
         }
         return new NodeInfo(spec.name(), lease.status == null ? NodeStatus.NotReady : lease.status, spec.roles(),
                 spec.labels(), lease.address, lease.agentVersion, Instant.parse(spec.created()), lease.lastHeartbeat,
-                lease.usage);
+                lease.usage, lease.statusSince == null ? Instant.parse(spec.created()) : lease.statusSince, spec.cordoned(),
+                lease.runtimes);
     }
 
     private List<String> rolesOf(String name) {

@@ -5,10 +5,11 @@ import java.util.Map;
 
 /**
  * A node's stored spec. {@code reportedLabels} are the labels the agent was started with: an agent
- * changing its own start labels replaces those, while labels an admin set stay.
+ * changing its own start labels replaces those, while labels an admin set stay. A {@code cordoned}
+ * node gets no new workload instances.
  */
 record NodeSpec(int version, String name, List<String> roles, Map<String, String> labels,
-        Map<String, String> reportedLabels, String created, String certSerial) {
+        Map<String, String> reportedLabels, String created, String certSerial, boolean cordoned) {
 
     static final int FORMAT = 1;
 
@@ -19,6 +20,10 @@ record NodeSpec(int version, String name, List<String> roles, Map<String, String
     }
 
     NodeSpec withLabels(Map<String, String> newLabels) {
-        return new NodeSpec(version, name, roles, newLabels, reportedLabels, created, certSerial);
+        return new NodeSpec(version, name, roles, newLabels, reportedLabels, created, certSerial, cordoned);
+    }
+
+    NodeSpec withCordon(boolean newCordoned) {
+        return new NodeSpec(version, name, roles, labels, reportedLabels, created, certSerial, newCordoned);
     }
 }

@@ -8,8 +8,6 @@ final class StoreKeys {
     static final String STATUS = "/registry/status/";
     /** Join tokens: hashed secrets, expiry, uses. */
     static final String TOKENS = "/registry/tokens/";
-    /** Workloads as applied: {@code <namespace>/<name>} → the workload, its generation and creation time. */
-    static final String WORKLOADS = "/registry/workloads/";
 
     private StoreKeys() {
     }

@@ -3,7 +3,9 @@ package org.outpost.server.internal;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.outpost.api.ClusterStore;
@@ -12,10 +14,18 @@ import org.outpost.api.KeyValue;
 import org.outpost.api.OutpostException;
 import org.outpost.api.StoreConflictException;
 import org.outpost.workload.Applied;
+import org.outpost.workload.Assignment;
+import org.outpost.workload.BundleSet;
+import org.outpost.workload.Instance;
+import org.outpost.workload.InstanceStatus;
+import org.outpost.workload.PodTemplate;
+import org.outpost.workload.WorkloadKeys;
+import org.outpost.workload.WorkloadProgress;
 import org.outpost.workload.StoredWorkload;
 import org.outpost.workload.Workload;
 import org.outpost.workload.WorkloadRegistry;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -34,8 +44,12 @@ final class WorkloadRegistryService implements WorkloadRegistry {
         this.clock = clock;
     }
 
-    /** The stored form; {@code revision} comes from the store, not from here. */
-    record Entry(Workload workload, long generation, String created) {
+    /**
+     * The stored form; {@code revision} comes from the store, not from here. {@code previous} is the
+     * workload before its last template change, for rollback.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Entry(Workload workload, long generation, String created, Workload previous) {
     }
 
     @Override
@@ -51,8 +65,9 @@ final class WorkloadRegistryService implements WorkloadRegistry {
                     outcomes.add(new Applied(workload, Applied.Outcome.UNCHANGED, before.get().generation()));
                     continue;
                 }
-                Entry after = before.map(b -> new Entry(workload, b.generation() + 1, b.created()))
-                        .orElseGet(() -> new Entry(workload, 1, clock.instant().toString()));
+                Entry after = before.map(b -> new Entry(workload, b.generation() + 1, b.created(),
+                                sameTemplate(b.workload(), workload) ? b.previous() : b.workload()))
+                        .orElseGet(() -> new Entry(workload, 1, clock.instant().toString(), null));
                 KeyValue written = store.compareAndSet(key, current.map(KeyValue::modRevision).orElse(0L), write(after));
                 undo.add(() -> {
                     if (current.isPresent()) {
@@ -80,7 +95,7 @@ final class WorkloadRegistryService implements WorkloadRegistry {
 
     @Override
     public List<StoredWorkload> list() {
-        return store.list(StoreKeys.WORKLOADS).stream().map(this::stored).toList();
+        return store.list(WorkloadKeys.WORKLOADS).stream().map(this::stored).toList();
     }
 
     @Override
@@ -93,8 +108,70 @@ final class WorkloadRegistryService implements WorkloadRegistry {
         return store.delete(key(namespace, name));
     }
 
+    @Override
+    public List<Instance> instances(String namespace, String name) {
+        Map<String, InstanceStatus> reported = new HashMap<>();
+        for (KeyValue kv : store.list(WorkloadKeys.INSTANCES)) {
+            InstanceStatus status = read(kv, InstanceStatus.class);
+            reported.put(kv.key().substring(WorkloadKeys.INSTANCES.length()), status);
+        }
+        List<Instance> instances = new ArrayList<>();
+        for (KeyValue kv : store.list(WorkloadKeys.ASSIGNMENTS)) {
+            Assignment assignment = read(kv, Assignment.class);
+            if (assignment.namespace().equals(namespace) && assignment.workload().equals(name)) {
+                instances.add(new Instance(assignment, reported.get(assignment.node() + "/" + assignment.id())));
+            }
+        }
+        return instances;
+    }
+
+    @Override
+    public Optional<WorkloadProgress> progress(String namespace, String name) {
+        return store.get(WorkloadKeys.progress(namespace, name)).map(kv -> read(kv, WorkloadProgress.class));
+    }
+
+    @Override
+    public Applied rollback(String namespace, String name) {
+        String key = key(namespace, name);
+        KeyValue current = store.get(key).orElseThrow(() -> new OutpostException(ErrorCode.NOT_FOUND,
+                "workload " + namespace + "/" + name + " not found"));
+        Entry entry = read(current);
+        if (entry.previous() == null) {
+            throw new OutpostException(ErrorCode.CONFLICT, "workload " + namespace + "/" + name
+                    + " has no earlier revision to roll back to");
+        }
+        Workload restored = withReplicasOf(entry.previous(), entry.workload());
+        Entry after = new Entry(restored, entry.generation() + 1, entry.created(), entry.workload());
+        try {
+            store.compareAndSet(key, current.modRevision(), write(after));
+        } catch (StoreConflictException e) {
+            throw new OutpostException(ErrorCode.CONFLICT, "workload " + namespace + "/" + name
+                    + " changed while rolling back; nothing was done, try again");
+        }
+        return new Applied(restored, Applied.Outcome.CONFIGURED, after.generation());
+    }
+
+    /** Whether only the replica count differs: scaling is not a new revision to roll back to. */
+    static boolean sameTemplate(Workload a, Workload b) {
+        return withReplicasOf(a, b).equals(b);
+    }
+
+    private static Workload withReplicasOf(Workload spec, Workload replicasFrom) {
+        PodTemplate pod = spec.pod();
+        if (pod != null && replicasFrom.pod() != null) {
+            pod = new PodTemplate(replicasFrom.pod().replicas(), pod.selector(), pod.labels(), pod.containers(),
+                    pod.restartPolicy(), pod.nodeSelector(), pod.tolerations());
+        }
+        BundleSet bundles = spec.bundles();
+        if (bundles != null && replicasFrom.bundles() != null) {
+            bundles = new BundleSet(bundles.bundles(), bundles.feature(), bundles.nodeSelector(), bundles.mode(),
+                    replicasFrom.bundles().replicas());
+        }
+        return new Workload(spec.kind(), spec.name(), spec.namespace(), spec.labels(), pod, bundles);
+    }
+
     private static String key(String namespace, String name) {
-        return StoreKeys.WORKLOADS + namespace + "/" + name;
+        return WorkloadKeys.workload(namespace, name);
     }
 
     private StoredWorkload stored(KeyValue kv) {
@@ -103,14 +180,18 @@ final class WorkloadRegistryService implements WorkloadRegistry {
     }
 
     private Entry read(KeyValue kv) {
+        return read(kv, Entry.class);
+    }
+
+    private <T> T read(KeyValue kv, Class<T> type) {
         try {
-            return json.readValue(kv.value(), Entry.class);
+            return json.readValue(kv.value(), type);
         } catch (IOException e) {
-            throw new OutpostException(ErrorCode.INTERNAL, "workload " + kv.key() + " in the store is unreadable: " + e.getMessage(), e);
+            throw new OutpostException(ErrorCode.INTERNAL, kv.key() + " in the store is unreadable: " + e.getMessage(), e);
         }
     }
 
-    private byte[] write(Entry entry) {
+    private byte[] write(Object entry) {
         try {
             return json.writeValueAsBytes(entry);
         } catch (IOException e) {

@@ -13,6 +13,13 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.outpost.workload.Assignment;
+import org.outpost.workload.Container;
+import org.outpost.workload.Kind;
+import org.outpost.workload.PodTemplate;
+import org.outpost.workload.Resources;
+import org.outpost.workload.RestartPolicy;
+import org.outpost.workload.WorkloadKeys;
 import org.junit.jupiter.api.io.TempDir;
 import org.outpost.api.NodeStatus;
 import org.outpost.api.NodeUsage;
@@ -53,12 +60,32 @@ class AgentSessionHandlerTest {
             channel.writeInbound(new TextWebSocketFrame(text));
         }
 
+        /** The next frame other than an assignments list (the server sends one after every welcome). */
         JsonNode next(String what) throws Exception {
+            while (true) {
+                JsonNode message = anyNext(what);
+                if (!"assignments".equals(message.path("type").asText())) {
+                    return message;
+                }
+            }
+        }
+
+        JsonNode anyNext(String what) throws Exception {
             TextWebSocketFrame frame = outbox.next(TextWebSocketFrame.class, what);
             try {
                 return server.json.readTree(frame.text());
             } finally {
                 frame.release();
+            }
+        }
+
+        /** The next assignments list, skipping other frames. */
+        JsonNode assignments(String what) throws Exception {
+            while (true) {
+                JsonNode message = anyNext(what);
+                if ("assignments".equals(message.path("type").asText())) {
+                    return message;
+                }
             }
         }
 
@@ -349,5 +376,86 @@ class AgentSessionHandlerTest {
         assertFalse(first.channel.isOpen());
         assertTrue(second.channel.isOpen());
         assertEquals(1, server.sessions.size());
+    }
+
+    private byte[] assignmentJson(String node, String instance) throws Exception {
+        Assignment a = new Assignment("default", "thermo", instance, node, Kind.DEPLOYMENT, "abc1234567",
+                new PodTemplate(1, Map.of(), Map.of(), List.of(new Container("main", "outpost/busybox:1", List.of(), List.of(),
+                        Map.of(), Resources.NONE)), RestartPolicy.ALWAYS, Map.of(), List.of()), null);
+        return server.json.writeValueAsBytes(a);
+    }
+
+    @Test
+    void helloIsFollowedByTheNodesAssignmentsAndChangesResendTheWholeList() throws Exception {
+        server.registry.registerJoin(NODE, SERIAL);
+        server.store.put(WorkloadKeys.ASSIGNMENTS + NODE + "/default/thermo-aaaaa", assignmentJson(NODE, "thermo-aaaaa"));
+        server.store.put(WorkloadKeys.ASSIGNMENTS + "other/default/thermo-bbbbb", assignmentJson("other", "thermo-bbbbb"));
+        Agent agent = new Agent(NODE, SERIAL);
+        ObjectNode hello = hello(server.store.revision());
+        hello.putArray("runtimes").add("docker").add("bundle");
+        agent.send(hello);
+
+        JsonNode first = agent.assignments("the assignments after the welcome");
+        assertEquals(1, first.path("items").size(), first.toString());
+        assertEquals("thermo-aaaaa", first.path("items").get(0).path("instance").asText());
+        assertEquals(List.of("docker", "bundle"), server.registry.get(NODE).orElseThrow().runtimes());
+
+        server.store.put(WorkloadKeys.ASSIGNMENTS + NODE + "/default/thermo-ccccc", assignmentJson(NODE, "thermo-ccccc"));
+        JsonNode second = agent.assignments("the assignments after a new one");
+        assertEquals(2, second.path("items").size(), second.toString());
+
+        server.store.put(WorkloadKeys.ASSIGNMENTS + "other/default/thermo-ddddd", assignmentJson("other", "thermo-ddddd"));
+        server.store.delete(WorkloadKeys.ASSIGNMENTS + NODE + "/default/thermo-aaaaa");
+        JsonNode third = agent.assignments("the assignments after a removal");
+        assertEquals(1, third.path("items").size(), third.toString());
+        assertEquals("thermo-ccccc", third.path("items").get(0).path("instance").asText());
+    }
+
+    private ObjectNode status(String... idAndPhase) {
+        ObjectNode status = server.json.createObjectNode();
+        status.put("type", "status");
+        status.putArray("runtimes").add("docker");
+        var instances = status.putArray("instances");
+        for (int i = 0; i < idAndPhase.length; i += 2) {
+            ObjectNode item = instances.addObject();
+            item.put("id", idAndPhase[i]);
+            item.put("specHash", "abc1234567");
+            item.put("phase", idAndPhase[i + 1]);
+            item.put("restarts", 0);
+            item.put("since", "2026-11-25T12:00:00Z");
+        }
+        return status;
+    }
+
+    @Test
+    void statusIsStoredUnderTheNodeAndInstancesItNoLongerHasAreRemoved() throws Exception {
+        Agent agent = welcomed();
+
+        agent.send(status("default/thermo-aaaaa", "Running", "default/thermo-bbbbb", "Pending"));
+        agent.send(heartbeat(1));
+        agent.next("ack", "the ack after the status");
+
+        assertEquals("Running", server.json.readTree(server.store.get(WorkloadKeys.instance(NODE, "default/thermo-aaaaa"))
+                .orElseThrow().value()).path("phase").asText());
+        long written = server.store.get(WorkloadKeys.instance(NODE, "default/thermo-aaaaa")).orElseThrow().modRevision();
+
+        agent.send(status("default/thermo-aaaaa", "Running"));
+        agent.send(heartbeat(2));
+        agent.next("ack", "the ack after the second status");
+
+        assertEquals(written, server.store.get(WorkloadKeys.instance(NODE, "default/thermo-aaaaa")).orElseThrow().modRevision(),
+                "an unchanged status is not written again");
+        assertTrue(server.store.get(WorkloadKeys.instance(NODE, "default/thermo-bbbbb")).isEmpty());
+        assertEquals(1, server.store.list(WorkloadKeys.INSTANCES).size());
+    }
+
+    @Test
+    void statusWithABadInstanceIsRefusedAndNothingIsStored() throws Exception {
+        Agent agent = welcomed();
+
+        agent.send(status("../../registry/nodes/x", "Running"));
+
+        agent.refused("invalid_argument", 4400);
+        assertTrue(server.store.list(WorkloadKeys.INSTANCES).isEmpty());
     }
 }

@@ -324,7 +324,7 @@ class NodeRegistryServiceTest {
     void applyStartLabelsKeepsAdminLabels() {
         NodeSpec spec = new NodeSpec(NodeSpec.FORMAT, "gw-1", List.of("agent"),
                 Map.of("site", "plant-a", "rack", "r1", "owner", "ops"), Map.of("site", "plant-a", "rack", "r1"),
-                ServerFixture.START.toString(), "a1");
+                ServerFixture.START.toString(), "a1", false);
 
         NodeSpec replaced = NodeRegistryService.applyStartLabels(spec, Map.of("rack", "r2"));
 
@@ -337,7 +337,7 @@ class NodeRegistryServiceTest {
     @Test
     void applyStartLabelsKeepsAStartLabelTheAdminChanged() {
         NodeSpec spec = new NodeSpec(NodeSpec.FORMAT, "gw-1", List.of("agent"), Map.of("site", "moved-by-admin"),
-                Map.of("site", "plant-a"), ServerFixture.START.toString(), "a1");
+                Map.of("site", "plant-a"), ServerFixture.START.toString(), "a1", false);
 
         NodeSpec replaced = NodeRegistryService.applyStartLabels(spec, Map.of());
 
@@ -348,7 +348,7 @@ class NodeRegistryServiceTest {
     @Test
     void applyStartLabelsReturnsTheSameSpecWhenNothingChanged() {
         NodeSpec spec = new NodeSpec(NodeSpec.FORMAT, "gw-1", List.of("agent"), Map.of("site", "a", "owner", "ops"),
-                Map.of("site", "a"), ServerFixture.START.toString(), "a1");
+                Map.of("site", "a"), ServerFixture.START.toString(), "a1", false);
 
         assertSame(spec, NodeRegistryService.applyStartLabels(spec, Map.of("site", "a")));
     }

@@ -62,7 +62,8 @@ final class Fakes {
     static NodeInfo node(String name, NodeStatus status, Duration age, Map<String, String> labels, String... roles) {
         return new NodeInfo(name, status, List.of(roles), labels, "10.0.0." + (name.length() + 1), "0.1.0",
                 NOW.minus(age), NOW.minusSeconds(5),
-                new NodeUsage(4, 0.25, 8L << 30, 2L << 30, 100L << 30, 40L << 30, 3600));
+                new NodeUsage(4, 0.25, 8L << 30, 2L << 30, 100L << 30, 40L << 30, 3600), NOW.minus(age), false,
+                List.of("docker", "bundle"));
     }
 
     static class Registry implements NodeRegistry {
@@ -102,7 +103,20 @@ final class Fakes {
             labels.putAll(set);
             labels.keySet().removeAll(remove);
             NodeInfo updated = new NodeInfo(n.name(), n.status(), n.roles(), labels, n.address(), n.version(),
-                    n.created(), n.lastHeartbeat(), n.usage());
+                    n.created(), n.lastHeartbeat(), n.usage(), n.statusSince(), n.cordoned(), n.runtimes());
+            nodes.put(name, updated);
+            return updated;
+        }
+
+        @Override
+        public NodeInfo cordon(String name, boolean cordoned) {
+            calls.add((cordoned ? "cordon " : "uncordon ") + name);
+            NodeInfo n = nodes.get(name);
+            if (n == null) {
+                throw new OutpostException(ErrorCode.NOT_FOUND, "no node named " + name);
+            }
+            NodeInfo updated = new NodeInfo(n.name(), n.status(), n.roles(), n.labels(), n.address(), n.version(),
+                    n.created(), n.lastHeartbeat(), n.usage(), n.statusSince(), cordoned, n.runtimes());
             nodes.put(name, updated);
             return updated;
         }

@@ -59,7 +59,7 @@ class JsonTest {
 
     @Test
     void missingValuesAreJsonNull() throws Exception {
-        NodeInfo node = new NodeInfo("n", NodeStatus.NotReady, List.of(), Map.of(), null, null, null, null, null);
+        NodeInfo node = new NodeInfo("n", NodeStatus.NotReady, List.of(), Map.of(), null, null, null, null, null, null, false, null);
         JsonNode n = Json.MAPPER.readTree(Json.write(Json.node(node)));
         assertEquals("NotReady", n.get("status").asText());
         assertTrue(n.get("created").isNull());

@@ -19,7 +19,7 @@ class NodeCommandTest {
     private final Fakes.Registry registry = new Fakes.Registry(
             Fakes.node("edge-1", NodeStatus.Ready, Duration.ofMinutes(5), Map.of("zone", "north"), "agent"),
             new NodeInfo("blank", NodeStatus.NotReady, List.of(), Map.of(), null, null, null, null,
-                    NodeUsage.UNKNOWN));
+                    NodeUsage.UNKNOWN, null, false, List.of()));
 
     private Fakes.Captured<NodeCommand> command(String name) {
         NodeCommand c = new NodeCommand();

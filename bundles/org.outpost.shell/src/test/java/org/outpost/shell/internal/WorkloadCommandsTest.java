@@ -17,7 +17,11 @@ import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.outpost.api.NodeStatus;
+import org.outpost.api.ErrorCode;
+import org.outpost.api.OutpostException;
 import org.outpost.workload.Applied;
+import org.outpost.workload.Instance;
+import org.outpost.workload.WorkloadProgress;
 import org.outpost.workload.StoredWorkload;
 import org.outpost.workload.Workload;
 import org.outpost.workload.WorkloadRegistry;
@@ -208,6 +212,9 @@ class WorkloadCommandsTest {
     /** Applies in memory the way the server's registry does: created, configured or unchanged. */
     static final class MemoryRegistry implements WorkloadRegistry {
         final Map<String, StoredWorkload> stored = new TreeMap<>();
+        final Map<String, Workload> previous = new TreeMap<>();
+        final Map<String, List<Instance>> instances = new TreeMap<>();
+        final Map<String, WorkloadProgress> progress = new TreeMap<>();
 
         @Override
         public List<Applied> apply(List<Workload> workloads) {
@@ -220,6 +227,9 @@ class WorkloadCommandsTest {
                     continue;
                 }
                 long generation = before == null ? 1 : before.generation() + 1;
+                if (before != null) {
+                    previous.put(key, before.workload());
+                }
                 stored.put(key, new StoredWorkload(w, generation, Fakes.NOW.toString(), stored.size() + 1));
                 result.add(new Applied(w, before == null ? Applied.Outcome.CREATED : Applied.Outcome.CONFIGURED, generation));
             }
@@ -239,6 +249,32 @@ class WorkloadCommandsTest {
         @Override
         public boolean delete(String namespace, String name) {
             return stored.remove(namespace + "/" + name) != null;
+        }
+
+        @Override
+        public List<Instance> instances(String namespace, String name) {
+            return instances.getOrDefault(namespace + "/" + name, List.of());
+        }
+
+        @Override
+        public Optional<WorkloadProgress> progress(String namespace, String name) {
+            return Optional.ofNullable(progress.get(namespace + "/" + name));
+        }
+
+        @Override
+        public Applied rollback(String namespace, String name) {
+            String key = namespace + "/" + name;
+            StoredWorkload current = stored.get(key);
+            if (current == null) {
+                throw new OutpostException(ErrorCode.NOT_FOUND, "workload " + key + " not found");
+            }
+            Workload earlier = previous.remove(key);
+            if (earlier == null) {
+                throw new OutpostException(ErrorCode.CONFLICT, "workload " + key + " has no earlier revision to roll back to");
+            }
+            previous.put(key, current.workload());
+            stored.put(key, new StoredWorkload(earlier, current.generation() + 1, current.created(), current.revision() + 1));
+            return new Applied(earlier, Applied.Outcome.CONFIGURED, current.generation() + 1);
         }
     }
 }

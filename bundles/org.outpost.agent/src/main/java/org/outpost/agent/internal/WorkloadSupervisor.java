@@ -1,0 +1,216 @@
+package org.outpost.agent.internal;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import org.outpost.workload.Assignment;
+import org.outpost.workload.InstanceStatus;
+import org.outpost.workload.WorkloadRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Keeps this node's workload instances as assigned. The assignments are written to
+ * {@code <data-dir>/agent/assignments.json} before anything is done with them, so with the server
+ * away — even after a {@code kill -9} of this JVM — the node goes on running what it was last told.
+ * Every few seconds, and at once after a change, each assignment is handed to its runtime and
+ * instances no assignment names are removed; what the runtimes say is reported whenever it changes.
+ */
+final class WorkloadSupervisor {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkloadSupervisor.class);
+    private static final TypeReference<List<Assignment>> ASSIGNMENTS = new TypeReference<>() {
+    };
+
+    private final Path file;
+    private final ObjectMapper json;
+    private final ScheduledExecutorService worker;
+    private final Clock clock;
+    private final Consumer<List<InstanceStatus>> reporter;
+    private final Map<String, WorkloadRuntime> runtimes = new ConcurrentHashMap<>();
+    private final AtomicBoolean passQueued = new AtomicBoolean();
+    private volatile Map<String, Assignment> desired = Map.of();
+    private volatile List<InstanceStatus> lastReported;
+    private volatile List<InstanceStatus> current = List.of();
+
+    WorkloadSupervisor(Path file, ObjectMapper json, ScheduledExecutorService worker, Clock clock,
+            Consumer<List<InstanceStatus>> reporter) {
+        this.file = file;
+        this.json = json;
+        this.worker = worker;
+        this.clock = clock;
+        this.reporter = reporter;
+    }
+
+    /** Takes up the last assignments this node was given and starts keeping them. */
+    void start(long periodMillis) {
+        try {
+            if (Files.isRegularFile(file)) {
+                desired = byId(json.readValue(file.toFile(), ASSIGNMENTS));
+                LOG.info("Resuming {} workload instance(s) from {}", desired.size(), file);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot read the saved assignments {}; waiting for the server's: {}", file, e.getMessage());
+        }
+        worker.scheduleWithFixedDelay(this::queuePass, 0, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    void addRuntime(WorkloadRuntime runtime) {
+        runtimes.put(runtime.name(), runtime);
+        queuePass();
+    }
+
+    void removeRuntime(WorkloadRuntime runtime) {
+        runtimes.remove(runtime.name(), runtime);
+        queuePass();
+    }
+
+    List<String> runtimeNames() {
+        return runtimes.keySet().stream().sorted().toList();
+    }
+
+    List<InstanceStatus> statuses() {
+        return current;
+    }
+
+    Map<String, Assignment> assignments() {
+        return desired;
+    }
+
+    WorkloadRuntime runtime(String name) {
+        return runtimes.get(name);
+    }
+
+    /** The server's complete list for this node; saved before it is acted on. */
+    void assigned(List<Assignment> assignments) {
+        Map<String, Assignment> next = byId(assignments);
+        if (next.equals(desired)) {
+            return;
+        }
+        try {
+            save(List.copyOf(next.values()));
+        } catch (IOException e) {
+            // still act on it: running what the server wants matters more than remembering it
+            LOG.warn("Cannot save assignments to {}: {}", file, e.getMessage());
+        }
+        desired = next;
+        queuePass();
+    }
+
+    /** Reports everything again, e.g. to a server that has just welcomed this node. */
+    void reportAgain() {
+        lastReported = null;
+        queuePass();
+    }
+
+    private void queuePass() {
+        if (passQueued.compareAndSet(false, true)) {
+            try {
+                worker.execute(this::pass);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                passQueued.set(false); // stopping
+            }
+        }
+    }
+
+    private void pass() {
+        passQueued.set(false);
+        Map<String, Assignment> wanted = desired;
+        Map<String, InstanceStatus> states = new TreeMap<>();
+        for (Assignment a : wanted.values()) {
+            states.put(a.id(), applyOne(a));
+        }
+        for (WorkloadRuntime runtime : runtimes.values()) {
+            List<InstanceStatus> held;
+            try {
+                held = runtime.instances();
+            } catch (RuntimeException e) {
+                continue; // an engine that does not answer now; its instances are reported by apply
+            }
+            for (InstanceStatus instance : held) {
+                Assignment a = wanted.get(instance.id());
+                if (a == null || !WorkloadRuntime.runtimeFor(a).equals(runtime.name())) {
+                    remove(runtime, instance.id());
+                }
+            }
+        }
+        List<InstanceStatus> report = new ArrayList<>(states.values());
+        current = report;
+        if (!report.equals(lastReported)) {
+            reporter.accept(report);
+            lastReported = report;
+        }
+    }
+
+    private InstanceStatus applyOne(Assignment a) {
+        String since = clock.instant().toString();
+        String needed = WorkloadRuntime.runtimeFor(a);
+        WorkloadRuntime runtime = runtimes.get(needed);
+        if (runtime == null) {
+            return InstanceStatus.pending(a, "this node has no " + needed + " runtime", sinceOf(a, since));
+        }
+        if (!runtime.available()) {
+            return InstanceStatus.pending(a, runtime.problem(), sinceOf(a, since));
+        }
+        try {
+            return runtime.apply(a);
+        } catch (RuntimeException e) {
+            LOG.warn("Runtime {} failed on {}: {}", needed, a.id(), e.toString());
+            return InstanceStatus.failed(a, needed + " runtime failed: " + e.getMessage(), sinceOf(a, since));
+        }
+    }
+
+    /** Keeps a waiting instance's "since" from moving every pass. */
+    private String sinceOf(Assignment a, String now) {
+        return current.stream().filter(s -> s.id().equals(a.id())).map(InstanceStatus::since).findFirst().orElse(now);
+    }
+
+    private void remove(WorkloadRuntime runtime, String id) {
+        try {
+            runtime.remove(id);
+            LOG.info("Removed workload instance {} ({} runtime): no longer assigned to this node", id, runtime.name());
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot remove {} from the {} runtime yet: {}", id, runtime.name(), e.toString());
+        }
+    }
+
+    private void save(List<Assignment> assignments) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write(java.nio.ByteBuffer.wrap(json.writeValueAsBytes(assignments)));
+            out.force(true);
+        }
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static Map<String, Assignment> byId(List<Assignment> assignments) {
+        Map<String, Assignment> out = new LinkedHashMap<>();
+        assignments.stream().sorted(Comparator.comparing(Assignment::id)).forEach(a -> out.put(a.id(), a));
+        return Map.copyOf(out);
+    }
+}

@@ -1,0 +1,415 @@
+package org.outpost.scheduler.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+import org.outpost.api.NodeInfo;
+import org.outpost.api.NodeStatus;
+import org.outpost.workload.Assignment;
+import org.outpost.workload.BundleSet;
+import org.outpost.workload.Container;
+import org.outpost.workload.Kind;
+import org.outpost.workload.Toleration;
+import org.outpost.workload.Workload;
+import org.outpost.workload.WorkloadProgress;
+import org.outpost.workload.WorkloadRuntime;
+
+/**
+ * Decides, from what is asked (workloads), what exists (nodes) and what is placed (assignments
+ * with their reported status), what to bind and what to remove. Pure: the same inputs give the
+ * same plan apart from new instance names.
+ *
+ * <p>Placement filters nodes (Ready, not cordoned, nodeSelector, runtime present, requests fit
+ * the node's capacity minus what is placed there) and scores them (fewest instances of the same
+ * workload first — spread —, then least allocated). Deployments keep their replica count and
+ * leave nodes NotReady for longer than the eviction timeout (or the workload's toleration); they
+ * update one instance at a time (a new one next to an old one, the old one removed once the new
+ * one runs) and stop when a new one fails. DaemonSets and all-nodes BundleDeployments have one
+ * instance on every matching node and are never moved.
+ */
+final class Planner {
+    static final Set<String> NOT_READY_TAINTS = Set.of("node.outpost.org/not-ready", "node.kubernetes.io/not-ready",
+            "node.kubernetes.io/unreachable");
+
+    private final Duration evictAfter;
+    private final SpecHash specHash;
+    private final Supplier<String> suffixes;
+
+    Planner(Duration evictAfter, SpecHash specHash, Supplier<String> suffixes) {
+        this.evictAfter = evictAfter;
+        this.specHash = specHash;
+        this.suffixes = suffixes;
+    }
+
+    Plan plan(List<Workload> workloads, List<NodeInfo> nodes, List<Placed> placed, Instant now) {
+        Round round = new Round(nodes, placed, now);
+        for (Workload workload : workloads) {
+            round.reconcile(workload);
+        }
+        round.removeOrphans();
+        return new Plan(List.copyOf(round.create), List.copyOf(round.delete), Map.copyOf(round.progress));
+    }
+
+    /** The state of one reconciliation, updated as decisions are made so later ones see them. */
+    private final class Round {
+        final Map<String, NodeInfo> nodes = new TreeMap<>();
+        final Map<String, List<Placed>> byWorkload = new HashMap<>();
+        final Map<String, long[]> allocated = new HashMap<>(); // node → {cpu millis, memory bytes, instances}
+        final Instant now;
+        final List<Assignment> create = new ArrayList<>();
+        final List<Placed> delete = new ArrayList<>();
+        final Map<String, WorkloadProgress> progress = new LinkedHashMap<>();
+        final Set<Placed> deleted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        /** For the workload being reconciled: its instances per node, updated by this round's decisions. */
+        final Map<String, Long> sameWorkloadPerNode = new HashMap<>();
+
+        Round(List<NodeInfo> nodeList, List<Placed> placed, Instant now) {
+            this.now = now;
+            nodeList.forEach(n -> nodes.put(n.name(), n));
+            for (Placed p : placed) {
+                Assignment a = p.assignment();
+                byWorkload.computeIfAbsent(a.namespace() + "/" + a.workload(), k -> new ArrayList<>()).add(p);
+                allocate(a.node(), requests(a), +1);
+            }
+        }
+
+        void reconcile(Workload workload) {
+            String key = workload.namespace() + "/" + workload.name();
+            List<Placed> mine = new ArrayList<>(byWorkload.getOrDefault(key, List.of()));
+            byWorkload.remove(key);
+            Template template = new Template(workload, specHash.of(workload));
+            sameWorkloadPerNode.clear();
+            mine.forEach(p -> sameWorkloadPerNode.merge(p.node(), 1L, Long::sum));
+            mine.removeIf(p -> {
+                if (!nodes.containsKey(p.node())) {
+                    remove(p); // the node was deleted
+                    return true;
+                }
+                return false;
+            });
+            WorkloadProgress result = template.perNode()
+                    ? reconcilePerNode(template, mine)
+                    : reconcileReplicas(template, mine);
+            progress.put(key, result);
+        }
+
+        /** Instances of workloads that no longer exist. */
+        void removeOrphans() {
+            byWorkload.values().forEach(list -> list.forEach(this::remove));
+        }
+
+        private WorkloadProgress reconcileReplicas(Template t, List<Placed> mine) {
+            Duration tolerance = t.notReadyTolerance(evictAfter);
+            mine.removeIf(p -> {
+                NodeInfo node = nodes.get(p.node());
+                if (node.status() == NodeStatus.NotReady && tolerance != null && node.statusSince() != null
+                        && Duration.between(node.statusSince(), now).compareTo(tolerance) > 0) {
+                    remove(p); // evicted: placed again below
+                    return true;
+                }
+                return false;
+            });
+            List<Placed> current = new ArrayList<>();
+            List<Placed> old = new ArrayList<>();
+            mine.forEach(p -> (t.hash.equals(p.assignment().specHash()) ? current : old).add(p));
+            int replicas = t.replicas();
+            String problem = null;
+            if (old.isEmpty()) {
+                if (current.size() < replicas) {
+                    int missing = replicas - current.size();
+                    int placedNow = 0;
+                    String why = null;
+                    for (int i = 0; i < missing; i++) {
+                        Choice choice = choose(t, null);
+                        if (choice.node == null) {
+                            why = choice.why;
+                            break;
+                        }
+                        bind(t, choice.node);
+                        placedNow++;
+                    }
+                    if (why != null) {
+                        problem = (missing - placedNow) + " of " + replicas + " replicas unschedulable: " + why;
+                    }
+                } else if (current.size() > replicas) {
+                    surplusFirst(current).stream().limit(current.size() - replicas).forEach(this::remove);
+                }
+                long running = current.stream().filter(p -> p.running() && !deleted.contains(p)).count();
+                return new WorkloadProgress(t.hash, running >= replicas ? "complete" : "starting", problem);
+            }
+            Optional<Placed> failed = current.stream().filter(Placed::failed).findFirst();
+            if (failed.isPresent()) {
+                Placed f = failed.get();
+                return new WorkloadProgress(t.hash, "stalled: new instance " + f.assignment().instance() + " on "
+                        + f.node() + " failed: " + f.status().reason() + "; edge:rollback returns to the previous revision",
+                        null);
+            }
+            String rolling = "rolling: " + current.size() + " of " + replicas + " updated";
+            if (current.stream().anyMatch(p -> !p.running())) {
+                return new WorkloadProgress(t.hash, rolling, null); // wait for the new one to run
+            }
+            if (current.size() + old.size() > replicas) {
+                Placed retire = old.stream()
+                        .filter(o -> current.stream().anyMatch(c -> c.node().equals(o.node())))
+                        .findFirst()
+                        .orElse(surplusFirst(old).get(0));
+                remove(retire);
+            } else if (current.size() < replicas) {
+                NodeInfo preferred = nodes.get(old.stream().map(Placed::node).sorted().findFirst().orElseThrow());
+                Choice choice = choose(t, preferred);
+                if (choice.node != null) {
+                    bind(t, choice.node);
+                } else {
+                    // no room next to an old instance anywhere: make room by retiring one first
+                    remove(surplusFirst(old).get(0));
+                }
+            }
+            return new WorkloadProgress(t.hash, rolling, null);
+        }
+
+        private WorkloadProgress reconcilePerNode(Template t, List<Placed> mine) {
+            Map<String, List<Placed>> onNode = new TreeMap<>();
+            mine.forEach(p -> onNode.computeIfAbsent(p.node(), n -> new ArrayList<>()).add(p));
+            boolean rolloutBusy = mine.stream().anyMatch(p -> t.hash.equals(p.assignment().specHash()) && !p.running());
+            Optional<Placed> failed = mine.stream().filter(p -> t.hash.equals(p.assignment().specHash()) && p.failed()).findFirst();
+            List<String> unschedulable = new ArrayList<>();
+            int outdated = 0;
+            for (NodeInfo node : nodes.values()) {
+                List<Placed> here = onNode.getOrDefault(node.name(), List.of());
+                if (!t.selects(node)) {
+                    here.forEach(this::remove);
+                    continue;
+                }
+                List<Placed> fresh = here.stream().filter(p -> t.hash.equals(p.assignment().specHash())).toList();
+                List<Placed> stale = here.stream().filter(p -> !t.hash.equals(p.assignment().specHash())).toList();
+                fresh.stream().skip(1).forEach(this::remove);
+                if (!fresh.isEmpty()) {
+                    stale.forEach(this::remove);
+                    continue;
+                }
+                if (!stale.isEmpty()) {
+                    outdated++;
+                    if (rolloutBusy || failed.isPresent() || node.status() != NodeStatus.Ready) {
+                        continue; // one node at a time; a failed update stops here
+                    }
+                    stale.forEach(this::remove);
+                    rolloutBusy = true;
+                }
+                String why = unfit(t, node, false);
+                if (why == null) {
+                    bind(t, node);
+                } else if (node.status() == NodeStatus.Ready) {
+                    unschedulable.add(node.name() + " (" + why + ")");
+                }
+            }
+            String rollout;
+            if (failed.isPresent()) {
+                Placed f = failed.get();
+                rollout = "stalled: new instance " + f.assignment().instance() + " on " + f.node() + " failed: "
+                        + f.status().reason() + "; edge:rollback returns to the previous revision";
+            } else if (outdated > 0) {
+                rollout = "rolling: " + outdated + " node(s) still on the previous revision";
+            } else {
+                rollout = "complete";
+            }
+            String problem = unschedulable.isEmpty() ? null
+                    : "cannot run on " + String.join(", ", unschedulable);
+            return new WorkloadProgress(t.hash, rollout, problem);
+        }
+
+        /** Surplus to remove first: not running, on the node with most of them, then newest name. */
+        private List<Placed> surplusFirst(List<Placed> instances) {
+            Map<String, Long> perNode = new HashMap<>();
+            instances.forEach(p -> perNode.merge(p.node(), 1L, Long::sum));
+            List<Placed> sorted = new ArrayList<>(instances);
+            sorted.sort(Comparator.comparing((Placed p) -> nodes.get(p.node()).status() == NodeStatus.Ready)
+                    .thenComparing(Placed::running)
+                    .thenComparing(p -> -perNode.get(p.node()))
+                    .thenComparing(p -> p.assignment().instance(), Comparator.reverseOrder()));
+            return sorted;
+        }
+
+        /** The best node for one more instance, or why there is none; {@code preferred} wins when it fits. */
+        private Choice choose(Template t, NodeInfo preferred) {
+            if (preferred != null && unfit(t, preferred, true) == null) {
+                return new Choice(preferred, null);
+            }
+            Map<String, Integer> reasons = new TreeMap<>();
+            NodeInfo best = null;
+            long bestSame = 0;
+            double bestLoad = 0;
+            for (NodeInfo node : nodes.values()) {
+                String why = unfit(t, node, true);
+                if (why != null) {
+                    reasons.merge(why, 1, Integer::sum);
+                    continue;
+                }
+                long same = instancesOf(t, node.name());
+                double load = load(node);
+                if (best == null || same < bestSame || same == bestSame && load < bestLoad) {
+                    best = node;
+                    bestSame = same;
+                    bestLoad = load;
+                }
+            }
+            if (best != null) {
+                return new Choice(best, null);
+            }
+            StringBuilder why = new StringBuilder("0/" + nodes.size() + " nodes are available");
+            String sep = ": ";
+            for (Map.Entry<String, Integer> reason : reasons.entrySet()) {
+                why.append(sep).append(reason.getValue()).append(' ').append(reason.getKey());
+                sep = ", ";
+            }
+            return new Choice(null, why.toString());
+        }
+
+        /** Why {@code node} cannot take one more instance of {@code t}, or null when it can. */
+        private String unfit(Template t, NodeInfo node, boolean honourCordon) {
+            if (node.status() != NodeStatus.Ready) {
+                return "NotReady";
+            }
+            if (honourCordon && node.cordoned()) {
+                return "cordoned";
+            }
+            if (!t.matchesSelector(node)) {
+                return "not matching nodeSelector";
+            }
+            if (!node.runtimes().contains(t.runtime)) {
+                return "without the " + t.runtime + " runtime";
+            }
+            long[] used = allocated.getOrDefault(node.name(), new long[3]);
+            long cpuCapacity = node.usage().cpus() * 1000L;
+            if (t.cpuRequest > 0 && cpuCapacity > 0 && used[0] + t.cpuRequest > cpuCapacity) {
+                return "with insufficient cpu";
+            }
+            long memoryCapacity = node.usage().memoryTotal();
+            if (t.memoryRequest > 0 && memoryCapacity > 0 && used[1] + t.memoryRequest > memoryCapacity) {
+                return "with insufficient memory";
+            }
+            return null;
+        }
+
+        private double load(NodeInfo node) {
+            long[] used = allocated.getOrDefault(node.name(), new long[3]);
+            long cpuCapacity = Math.max(1, node.usage().cpus() * 1000L);
+            long memoryCapacity = Math.max(1, node.usage().memoryTotal());
+            return (double) used[0] / cpuCapacity + (double) used[1] / memoryCapacity + used[2] * 1e-6;
+        }
+
+        /** Instances of the workload being reconciled on {@code node}, counting this round's decisions. */
+        private long instancesOf(Template t, String node) {
+            return sameWorkloadPerNode.getOrDefault(node, 0L);
+        }
+
+        private void bind(Template t, NodeInfo node) {
+            String instance = t.workload.name() + "-" + suffixes.get();
+            Assignment a = new Assignment(t.workload.namespace(), t.workload.name(), instance, node.name(),
+                    t.workload.kind(), t.hash, t.workload.pod(), t.workload.bundles());
+            create.add(a);
+            allocate(node.name(), requests(a), +1);
+            sameWorkloadPerNode.merge(node.name(), 1L, Long::sum);
+        }
+
+        private void remove(Placed p) {
+            if (deleted.add(p)) {
+                delete.add(p);
+                allocate(p.node(), requests(p.assignment()), -1);
+                sameWorkloadPerNode.computeIfPresent(p.node(), (n, c) -> c - 1);
+            }
+        }
+
+        private void allocate(String node, long[] requests, int sign) {
+            long[] used = allocated.computeIfAbsent(node, n -> new long[3]);
+            used[0] += sign * requests[0];
+            used[1] += sign * requests[1];
+            used[2] += sign;
+        }
+
+    }
+
+    private record Choice(NodeInfo node, String why) {
+    }
+
+    static long[] requests(Assignment a) {
+        long cpu = 0;
+        long memory = 0;
+        if (a.pod() != null) {
+            for (Container c : a.pod().containers()) {
+                cpu += c.resources().cpuRequestMillis();
+                memory += c.resources().memoryRequestBytes();
+            }
+        }
+        return new long[] { cpu, memory };
+    }
+
+    /** A workload with what placement needs of it worked out once. */
+    private static final class Template {
+        final Workload workload;
+        final String hash;
+        final String runtime;
+        final long cpuRequest;
+        final long memoryRequest;
+
+        Template(Workload workload, String hash) {
+            this.workload = workload;
+            this.hash = hash;
+            this.runtime = workload.kind() == Kind.BUNDLE_DEPLOYMENT ? WorkloadRuntime.BUNDLE : WorkloadRuntime.DOCKER;
+            long[] requests = requests(new Assignment(workload.namespace(), workload.name(), "", "", workload.kind(), hash,
+                    workload.pod(), workload.bundles()));
+            this.cpuRequest = requests[0];
+            this.memoryRequest = requests[1];
+        }
+
+        String key() {
+            return workload.namespace() + "/" + workload.name();
+        }
+
+        boolean perNode() {
+            return workload.kind() == Kind.DAEMON_SET
+                    || workload.bundles() != null && workload.bundles().mode() == BundleSet.Mode.ALL_NODES;
+        }
+
+        int replicas() {
+            return workload.pod() != null ? workload.pod().replicas() : workload.bundles().replicas();
+        }
+
+        Map<String, String> nodeSelector() {
+            return workload.pod() != null ? workload.pod().nodeSelector() : workload.bundles().nodeSelector();
+        }
+
+        boolean matchesSelector(NodeInfo node) {
+            return nodeSelector().entrySet().stream().allMatch(e -> e.getValue().equals(node.labels().get(e.getKey())));
+        }
+
+        /** Per-node workloads: on every node that matches and has the runtime, cordoned or not. */
+        boolean selects(NodeInfo node) {
+            return matchesSelector(node) && (node.runtimes().contains(runtime) || node.status() != NodeStatus.Ready);
+        }
+
+        /** How long instances stay on a NotReady node; null = for ever. */
+        Duration notReadyTolerance(Duration byDefault) {
+            if (workload.pod() == null) {
+                return byDefault;
+            }
+            for (Toleration t : workload.pod().tolerations()) {
+                boolean keyMatches = t.key().isEmpty() && "Exists".equals(t.operator()) || NOT_READY_TAINTS.contains(t.key());
+                boolean effectMatches = t.effect().isEmpty() || "NoExecute".equals(t.effect());
+                if (keyMatches && effectMatches) {
+                    return t.tolerationSeconds() == null ? null : Duration.ofSeconds(t.tolerationSeconds());
+                }
+            }
+            return byDefault;
+        }
+    }
+}
