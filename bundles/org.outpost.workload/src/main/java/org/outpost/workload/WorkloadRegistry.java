@@ -37,4 +37,13 @@ public interface WorkloadRegistry {
      *         {@code CONFLICT} when it has no earlier spec
      */
     Applied rollback(String namespace, String name);
+
+    /**
+     * Takes the instances of Deployments and Replicas-mode BundleDeployments off a node, so the
+     * scheduler places them elsewhere (with the node cordoned, not there again). Per-node
+     * workloads (DaemonSets, AllNodes BundleDeployments) stay.
+     *
+     * @return the instances taken off, as {@code namespace/instance}
+     */
+    List<String> evict(String node);
 }

@@ -54,6 +54,7 @@ public interface WorkloadRuntime {
     /**
      * Sends the instance's log lines, oldest first: the last {@code tailLines} (all when negative),
      * then, when {@code follow}, new lines as they come until the returned handle is closed.
+     * Without {@code follow} the call returns once every line was sent.
      *
      * @throws org.outpost.api.OutpostException {@code NOT_FOUND} for an unknown instance
      */

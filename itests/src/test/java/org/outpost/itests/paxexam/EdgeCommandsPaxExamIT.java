@@ -33,7 +33,8 @@ public class EdgeCommandsPaxExamIT extends OutpostKarafTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SCOPED_TOKEN = Pattern.compile("^K10[0-9a-f]{64}::[a-z0-9]+\\.[a-z0-9]+$");
     private static final List<String> EDGE_COMMANDS =
-            List.of("status", "nodes", "node", "label", "token", "node-delete", "role", "leave", "deploy", "workloads", "workload", "scale", "delete");
+            List.of("status", "nodes", "node", "label", "token", "node-delete", "role", "leave", "deploy", "workloads", "workload", "scale", "delete",
+                    "rollback", "logs", "cordon", "uncordon", "drain");
 
     /** Every test runs against a server that is up (services registered). */
     @Before
@@ -124,6 +125,12 @@ public class EdgeCommandsPaxExamIT extends OutpostKarafTestSupport {
         assertEquals("deployment/thermo scaled (2 replicas)", executeCommand("edge:scale thermo 2").trim());
         assertTrue(executeCommand("edge:workloads").contains("0/2"));
         assertTrue(executeCommand("edge:workload thermo").contains("instances: 0 running of 2 wanted"));
+        // the scheduler says why: this server's own agent has no container runtime installed
+        String why = await("the scheduler's verdict on thermo", READY_TIMEOUT, () -> {
+            String shown = execute("edge:workload thermo");
+            return shown.contains("unschedulable:") ? shown : null;
+        });
+        assertTrue(why, why.contains("unschedulable: 2 of 2 replicas unschedulable: 0/1 nodes are available: 1 without the docker runtime"));
 
         java.nio.file.Files.writeString(manifest, java.nio.file.Files.readString(manifest).replace("image:", "ports: [], image:"));
         try {

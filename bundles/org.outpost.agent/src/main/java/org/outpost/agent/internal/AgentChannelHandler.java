@@ -61,6 +61,8 @@ final class AgentChannelHandler extends SimpleChannelInboundHandler<TextWebSocke
             case "ack" -> session.acknowledged(message.path("seq").asLong(), message.path("revision").asLong());
             case "update" -> session.updated(message);
             case "assignments" -> session.assigned(message);
+            case "logs" -> session.logsRequested(message);
+            case "logs-stop" -> session.logsStopped(message.path("stream").asLong());
             case "error" -> session.refused(message.path("code").asText(), message.path("message").asText());
             default -> {
                 // newer servers may send more; an agent ignores what it does not know

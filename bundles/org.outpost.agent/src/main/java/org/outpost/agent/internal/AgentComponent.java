@@ -101,6 +101,9 @@ public class AgentComponent implements AgentState, AgentSession {
     private final List<WorkloadRuntime> runtimesBeforeStart = new ArrayList<>();
     private volatile WorkloadSupervisor workloads;
     private ScheduledExecutorService workloadWorker;
+    /** Log reads block on the engine: never on the event loop or the workload worker. */
+    private java.util.concurrent.ExecutorService logReaders;
+    private final Map<Long, java.io.Closeable> logStreams = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** How long "cannot reach the server" may last before the console hears of it. */
     private static final long UNREACHABLE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
@@ -153,6 +156,79 @@ public class AgentComponent implements AgentState, AgentSession {
             workloads = started;
         }
         started.start(config.workloadCheckMillis());
+        logReaders = java.util.concurrent.Executors.newCachedThreadPool(new DefaultThreadFactory("outpost-agent-logs", true));
+    }
+
+    @Override
+    public void logsRequested(JsonNode request) {
+        long stream = request.path("stream").asLong();
+        String id = request.path("id").asText("");
+        int tail = request.path("tail").asInt(-1);
+        boolean follow = request.path("follow").asBoolean(false);
+        try {
+            logReaders.execute(() -> readLogs(stream, id, tail, follow));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            endLogs(stream, "node " + node.name() + " is stopping");
+        }
+    }
+
+    private void readLogs(long stream, String id, int tail, boolean follow) {
+        WorkloadSupervisor supervising = workloads;
+        Assignment assignment = supervising == null ? null : supervising.assignments().get(id);
+        WorkloadRuntime runtime = assignment == null ? null : supervising.runtime(WorkloadRuntime.runtimeFor(assignment));
+        if (runtime == null) {
+            endLogs(stream, assignment == null ? "instance " + id + " is not assigned to node " + node.name()
+                    : "node " + node.name() + " has no " + WorkloadRuntime.runtimeFor(assignment) + " runtime");
+            return;
+        }
+        try {
+            java.io.Closeable handle = runtime.logs(id, tail, follow, line -> sendLog(stream, line));
+            if (follow) {
+                logStreams.put(stream, handle);
+            } else {
+                handle.close();
+                endLogs(stream, null);
+            }
+        } catch (IOException | RuntimeException e) {
+            endLogs(stream, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    @Override
+    public void logsStopped(long stream) {
+        java.io.Closeable handle = logStreams.remove(stream);
+        if (handle != null) {
+            try {
+                handle.close();
+            } catch (IOException e) {
+                LOG.debug("Closing log stream {}: {}", stream, e.toString());
+            }
+        }
+    }
+
+    private void sendLog(long stream, String line) {
+        ObjectNode frame = json.createObjectNode();
+        frame.put("type", "log");
+        frame.put("stream", stream);
+        frame.putArray("lines").add(line);
+        sendFrame(frame);
+    }
+
+    private void endLogs(long stream, String error) {
+        ObjectNode frame = json.createObjectNode();
+        frame.put("type", "log-end");
+        frame.put("stream", stream);
+        if (error != null) {
+            frame.put("error", error);
+        }
+        sendFrame(frame);
+    }
+
+    private void sendFrame(ObjectNode frame) {
+        Channel open = channel;
+        if (open != null) {
+            open.writeAndFlush(new TextWebSocketFrame(frame.toString()));
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -175,6 +251,11 @@ public class AgentComponent implements AgentState, AgentSession {
             }
         }
         workloads.removeRuntime(runtime);
+    }
+
+    /** Follow streams end with the channel that carried them. */
+    private void closeLogStreams() {
+        logStreams.keySet().forEach(this::logsStopped);
     }
 
     /** The supervisor's latest instance states to the server, when there is a channel. */
@@ -205,6 +286,8 @@ public class AgentComponent implements AgentState, AgentSession {
         stopped = true;
         supervisor.shutdownNow();
         workloadWorker.shutdownNow();
+        logStreams.keySet().forEach(this::logsStopped);
+        logReaders.shutdownNow();
         Channel open = channel;
         if (open != null) {
             open.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -305,6 +388,7 @@ public class AgentComponent implements AgentState, AgentSession {
                 boolean wasConnected = connected;
                 connected = false;
                 channel = null;
+                closeLogStreams();
                 if (stopped) {
                     return;
                 }

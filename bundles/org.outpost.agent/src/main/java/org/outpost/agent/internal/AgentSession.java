@@ -24,6 +24,11 @@ interface AgentSession {
     /** The server's complete list of this node's assignments. */
     void assigned(JsonNode assignments);
 
+    /** The server asks for an instance's log ({@code stream}, {@code id}, {@code tail}, {@code follow}). */
+    void logsRequested(JsonNode request);
+
+    void logsStopped(long stream);
+
     void sent(long seq);
 
     void acknowledged(long seq, long revision);

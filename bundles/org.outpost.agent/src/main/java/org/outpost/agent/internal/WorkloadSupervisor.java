@@ -51,6 +51,9 @@ final class WorkloadSupervisor {
     private volatile Map<String, Assignment> desired = Map.of();
     private volatile List<InstanceStatus> lastReported;
     private volatile List<InstanceStatus> current = List.of();
+    /** Runtimes that answered at the last pass: what the scheduler may place here. */
+    private volatile List<String> usable = List.of();
+    private volatile List<String> lastReportedRuntimes;
 
     WorkloadSupervisor(Path file, ObjectMapper json, ScheduledExecutorService worker, Clock clock,
             Consumer<List<InstanceStatus>> reporter) {
@@ -59,10 +62,11 @@ final class WorkloadSupervisor {
         this.worker = worker;
         this.clock = clock;
         this.reporter = reporter;
+        loadSaved();
     }
 
-    /** Takes up the last assignments this node was given and starts keeping them. */
-    void start(long periodMillis) {
+    /** The last assignments this node was given, before any pass can run. */
+    private void loadSaved() {
         try {
             if (Files.isRegularFile(file)) {
                 desired = byId(json.readValue(file.toFile(), ASSIGNMENTS));
@@ -71,6 +75,10 @@ final class WorkloadSupervisor {
         } catch (IOException e) {
             LOG.warn("Cannot read the saved assignments {}; waiting for the server's: {}", file, e.getMessage());
         }
+    }
+
+    /** Starts keeping the assignments: now, then every {@code periodMillis}. */
+    void start(long periodMillis) {
         worker.scheduleWithFixedDelay(this::queuePass, 0, periodMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -84,8 +92,9 @@ final class WorkloadSupervisor {
         queuePass();
     }
 
+    /** The runtimes that can work now (checked on the worker: an engine check may block). */
     List<String> runtimeNames() {
-        return runtimes.keySet().stream().sorted().toList();
+        return usable;
     }
 
     List<InstanceStatus> statuses() {
@@ -119,6 +128,7 @@ final class WorkloadSupervisor {
     /** Reports everything again, e.g. to a server that has just welcomed this node. */
     void reportAgain() {
         lastReported = null;
+        lastReportedRuntimes = null;
         queuePass();
     }
 
@@ -134,6 +144,7 @@ final class WorkloadSupervisor {
 
     private void pass() {
         passQueued.set(false);
+        usable = runtimes.values().stream().filter(WorkloadSupervisor::answers).map(WorkloadRuntime::name).sorted().toList();
         Map<String, Assignment> wanted = desired;
         Map<String, InstanceStatus> states = new TreeMap<>();
         for (Assignment a : wanted.values()) {
@@ -155,9 +166,19 @@ final class WorkloadSupervisor {
         }
         List<InstanceStatus> report = new ArrayList<>(states.values());
         current = report;
-        if (!report.equals(lastReported)) {
+        List<String> runtimesNow = usable;
+        if (!report.equals(lastReported) || !runtimesNow.equals(lastReportedRuntimes)) {
             reporter.accept(report);
             lastReported = report;
+            lastReportedRuntimes = runtimesNow;
+        }
+    }
+
+    private static boolean answers(WorkloadRuntime runtime) {
+        try {
+            return runtime.available();
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -93,6 +93,17 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
                 }
                 ordered.execute(() -> status(message));
             }
+            case "log" -> {
+                if (introduced) {
+                    server.logs().lines(node, message.path("stream").asLong(), strings(message.path("lines")));
+                }
+            }
+            case "log-end" -> {
+                if (introduced) {
+                    JsonNode error = message.path("error");
+                    server.logs().ended(node, message.path("stream").asLong(), error.isTextual() ? error.asText() : null);
+                }
+            }
             default -> refuse(ErrorCode.INVALID_ARGUMENT, "unknown message type '" + type + "'");
         }
     }
@@ -309,6 +320,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
             }
             if (introduced) {
                 server.sessions().closed(node, channel);
+                server.logs().disconnected(node);
                 server.registry().disconnected(node);
                 LOG.info("Agent {} disconnected", node);
             }

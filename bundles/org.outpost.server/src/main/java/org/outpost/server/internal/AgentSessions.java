@@ -27,6 +27,11 @@ final class AgentSessions {
         }
     }
 
+    /** The node's open channel, or null. */
+    Channel get(String node) {
+        return channels.get(node);
+    }
+
     int size() {
         return channels.size();
     }

@@ -36,6 +36,7 @@ import org.outpost.api.ServerState;
 import org.outpost.security.CaPinningTrustManager;
 import org.outpost.security.CertifiedKey;
 import org.outpost.security.ClusterCa;
+import org.outpost.workload.WorkloadLogs;
 import org.outpost.workload.WorkloadRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,8 +100,10 @@ public class ServerComponent {
         AdminCredential admin = AdminCredential.loadOrCreate(dir.resolve("admin-token"));
         NodeRegistryService registry = new NodeRegistryService(store, json, clock, System::nanoTime, node.name(), nodeTimeout);
         workers = Executors.newFixedThreadPool(4, named("outpost-server-worker"));
+        AgentSessions sessions = new AgentSessions();
+        LogStreams logs = new LogStreams(sessions, json);
         ServerContext server = new ServerContext(node, store, ca, registry, tokens, admin, new ServerMetrics(),
-                new AgentSessions(), json, workers, Duration.ofDays(config.nodeCertificateDays()),
+                sessions, logs, json, workers, Duration.ofDays(config.nodeCertificateDays()),
                 Math.max(30, 3 * config.nodeTimeoutSeconds()));
 
         InetAddress bind = InetAddress.getByName(config.bindAddress());
@@ -135,6 +138,7 @@ public class ServerComponent {
         registrations.add(context.registerService(NodeRegistry.class, registry, null));
         registrations.add(context.registerService(JoinTokens.class, tokens, null));
         registrations.add(context.registerService(WorkloadRegistry.class, new WorkloadRegistryService(store, json, clock), null));
+        registrations.add(context.registerService(WorkloadLogs.class, logs, null));
         registrations.add(context.registerService(ServerState.class, new ServerState() {
             @Override
             public String url() {

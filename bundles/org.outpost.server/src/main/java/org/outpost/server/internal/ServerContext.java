@@ -19,6 +19,7 @@ record ServerContext(
         AdminCredential admin,
         ServerMetrics metrics,
         AgentSessions sessions,
+        LogStreams logs,
         ObjectMapper json,
         ExecutorService workers,
         Duration nodeCertificateValidity,

@@ -18,6 +18,7 @@ import org.outpost.workload.Assignment;
 import org.outpost.workload.BundleSet;
 import org.outpost.workload.Instance;
 import org.outpost.workload.InstanceStatus;
+import org.outpost.workload.Kind;
 import org.outpost.workload.PodTemplate;
 import org.outpost.workload.WorkloadKeys;
 import org.outpost.workload.WorkloadProgress;
@@ -149,6 +150,26 @@ final class WorkloadRegistryService implements WorkloadRegistry {
                     + " changed while rolling back; nothing was done, try again");
         }
         return new Applied(restored, Applied.Outcome.CONFIGURED, after.generation());
+    }
+
+    @Override
+    public List<String> evict(String node) {
+        List<String> evicted = new ArrayList<>();
+        for (KeyValue kv : store.list(WorkloadKeys.assignmentsOf(node))) {
+            Assignment a = read(kv, Assignment.class);
+            boolean perNode = a.kind() == Kind.DAEMON_SET
+                    || a.bundles() != null && a.bundles().mode() == BundleSet.Mode.ALL_NODES;
+            if (perNode) {
+                continue;
+            }
+            try {
+                store.compareAndDelete(kv.key(), kv.modRevision());
+                evicted.add(a.id());
+            } catch (StoreConflictException e) {
+                // the scheduler changed it meanwhile: it no longer places anything on a cordoned node
+            }
+        }
+        return evicted;
     }
 
     /** Whether only the replica count differs: scaling is not a new revision to roll back to. */

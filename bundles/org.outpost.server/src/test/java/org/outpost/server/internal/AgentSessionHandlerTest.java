@@ -458,4 +458,46 @@ class AgentSessionHandlerTest {
         agent.refused("invalid_argument", 4400);
         assertTrue(server.store.list(WorkloadKeys.INSTANCES).isEmpty());
     }
+
+    @Test
+    void logStreamsAreRelayedFromTheNodeThatWasAsked() throws Exception {
+        Agent agent = welcomed();
+        List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.io.Closeable handle = server.context.logs().stream(NODE, "default/thermo-aaaaa", 5, true,
+                new org.outpost.workload.WorkloadLogs.Listener() {
+                    @Override
+                    public void line(String line) {
+                        got.add(line);
+                    }
+
+                    @Override
+                    public void ended(String error) {
+                        got.add("ended: " + error);
+                    }
+                });
+        JsonNode request = agent.next("logs", "the log request");
+        assertEquals("default/thermo-aaaaa", request.path("id").asText());
+        assertEquals(5, request.path("tail").asInt());
+        assertTrue(request.path("follow").asBoolean());
+        long stream = request.path("stream").asLong();
+
+        ObjectNode lines = server.json.createObjectNode();
+        lines.put("type", "log");
+        lines.put("stream", stream);
+        lines.putArray("lines").add("one").add("two");
+        agent.send(lines);
+        server.context.logs().lines("someone-else", stream, List.of("forged"));
+        ObjectNode end = server.json.createObjectNode();
+        end.put("type", "log-end");
+        end.put("stream", stream);
+        end.put("error", "container exited");
+        agent.send(end);
+        agent.send(heartbeat(1));
+        agent.next("ack", "the ack after the log frames");
+
+        assertEquals(List.of("one", "two", "ended: container exited"), got);
+        handle.close();
+        org.junit.jupiter.api.Assertions.assertThrows(org.outpost.api.OutpostException.class, () -> server.context.logs().stream("gw-absent", "default/x-aaaaa", -1,
+                false, null));
+    }
 }

@@ -16,6 +16,8 @@ import org.outpost.api.NodeRegistry;
 import org.outpost.api.NodeStatus;
 import org.outpost.workload.BundleSet;
 import org.outpost.workload.Container;
+import org.outpost.workload.Instance;
+import org.outpost.workload.InstanceStatus;
 import org.outpost.workload.Resources;
 import org.outpost.workload.StoredWorkload;
 import org.outpost.workload.Workload;
@@ -46,8 +48,9 @@ public class WorkloadCommand extends EdgeAction {
         Workload w = stored.workload();
         List<NodeInfo> ready = nodes == null ? List.of() : nodes.list().stream().filter(n -> n.status() == NodeStatus.Ready).toList();
         int desired = WorkloadsCommand.desired(w, ready);
+        Placement placement = Placement.of(registry, w);
         if (Output.isJson(output)) {
-            out().println(Json.write(WorkloadsCommand.json(stored, desired)));
+            out().println(Json.write(WorkloadsCommand.json(stored, desired, placement)));
             return;
         }
         StringBuilder text = new StringBuilder()
@@ -57,7 +60,13 @@ public class WorkloadCommand extends EdgeAction {
                 .append("labels: ").append(labels(w.labels())).append('\n')
                 .append("generation: ").append(stored.generation()).append('\n')
                 .append("created: ").append(stored.created()).append('\n')
-                .append("instances: 0 running of ").append(desired).append(" wanted (placement on nodes is not built yet)\n");
+                .append("instances: ").append(placement.ready()).append(" running of ").append(desired).append(" wanted\n");
+        placement.progress().ifPresent(p -> {
+            text.append("rollout: ").append(p.rollout()).append('\n');
+            if (p.problem() != null) {
+                text.append("unschedulable: ").append(p.problem()).append('\n');
+            }
+        });
         if (w.pod() != null) {
             text.append("nodeSelector: ").append(labels(w.pod().nodeSelector())).append('\n')
                     .append("restartPolicy: ").append(switch (w.pod().restartPolicy()) {
@@ -87,6 +96,28 @@ public class WorkloadCommand extends EdgeAction {
             }
         }
         out().print(text);
+        if (!placement.instances().isEmpty()) {
+            Table table = new Table("INSTANCE", "NODE", "PHASE", "RESTARTS", "SINCE", "REASON");
+            for (Instance i : placement.instances()) {
+                InstanceStatus status = i.status();
+                boolean current = status != null && i.assignment().specHash().equals(status.specHash());
+                table.row(i.assignment().instance(), i.assignment().node(),
+                        current ? status.phase().name() : "Pending",
+                        current ? String.valueOf(status.restarts()) : "0",
+                        current && status.since() != null ? Ages.since(parse(status.since()), now()) : "-",
+                        current ? (status.reason() == null ? "" : status.reason()) : "not reported by its node yet");
+            }
+            out().println();
+            table.print(out());
+        }
+    }
+
+    private static java.time.Instant parse(String instant) {
+        try {
+            return java.time.Instant.parse(instant);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static String labels(Map<String, String> labels) {

@@ -20,12 +20,13 @@ import org.outpost.workload.Kind;
 import org.outpost.workload.StoredWorkload;
 import org.outpost.workload.Workload;
 import org.outpost.workload.WorkloadRegistry;
+import org.outpost.workload.WorkloadRuntime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 @Command(scope = "edge", name = "workloads", description = "Lists the workloads.",
-        detailedDescription = "Lists the applied workloads with how many instances they want and how many run."
-                + " Placement on nodes is not there yet, so READY counts none. Runs on the server.")
+        detailedDescription = "Lists the applied workloads: READY is instances running of instances wanted, UP-TO-DATE"
+                + " instances on the current spec, NODES where they are placed. Runs on the server.")
 @Service
 public class WorkloadsCommand extends EdgeAction {
 
@@ -46,8 +47,10 @@ public class WorkloadsCommand extends EdgeAction {
                 .sorted(Comparator.comparing((StoredWorkload w) -> w.workload().namespace()).thenComparing(w -> w.workload().name()))
                 .toList();
         List<NodeInfo> ready = nodes == null ? List.of() : nodes.list().stream().filter(n -> n.status() == NodeStatus.Ready).toList();
+        WorkloadRegistry workloads = registry;
         if (json) {
-            out().println(Json.write(Json.items(list.stream().map(w -> json(w, desired(w.workload(), ready))).toList())));
+            out().println(Json.write(Json.items(list.stream().map(w -> json(w, desired(w.workload(), ready),
+                    Placement.of(workloads, w.workload()))).toList())));
             return;
         }
         if (list.isEmpty()) {
@@ -58,7 +61,9 @@ public class WorkloadsCommand extends EdgeAction {
         for (StoredWorkload stored : list) {
             Workload w = stored.workload();
             String name = "default".equals(w.namespace()) ? w.name() : w.namespace() + "/" + w.name();
-            table.row(name, w.kind().manifestName(), "0/" + desired(w, ready), "0", "<none>", Ages.since(created(stored), now()));
+            Placement placement = Placement.of(workloads, w);
+            table.row(name, w.kind().manifestName(), placement.ready() + "/" + desired(w, ready), String.valueOf(placement.upToDate()),
+                    placement.nodes().isEmpty() ? "<none>" : String.join(",", placement.nodes()), Ages.since(created(stored), now()));
         }
         table.print(out());
     }
@@ -72,7 +77,10 @@ public class WorkloadsCommand extends EdgeAction {
             return w.bundles().replicas();
         }
         Map<String, String> selector = w.kind() == Kind.DAEMON_SET ? w.pod().nodeSelector() : w.bundles().nodeSelector();
-        return (int) readyNodes.stream().filter(n -> n.labels().entrySet().containsAll(selector.entrySet())).count();
+        String runtime = w.kind() == Kind.DAEMON_SET ? WorkloadRuntime.DOCKER : WorkloadRuntime.BUNDLE;
+        return (int) readyNodes.stream()
+                .filter(n -> n.labels().entrySet().containsAll(selector.entrySet()) && n.runtimes().contains(runtime))
+                .count();
     }
 
     private static Instant created(StoredWorkload stored) {
@@ -83,7 +91,7 @@ public class WorkloadsCommand extends EdgeAction {
         }
     }
 
-    static ObjectNode json(StoredWorkload stored, int desired) {
+    static ObjectNode json(StoredWorkload stored, int desired, Placement placement) {
         Workload w = stored.workload();
         ObjectNode node = Json.object();
         node.put("name", w.name());
@@ -92,8 +100,14 @@ public class WorkloadsCommand extends EdgeAction {
         node.put("generation", stored.generation());
         node.put("created", stored.created());
         node.put("desired", desired);
-        node.put("ready", 0);
-        node.putArray("nodes");
+        node.put("ready", placement.ready());
+        node.put("upToDate", placement.upToDate());
+        placement.nodes().forEach(node.putArray("nodes")::add);
+        placement.progress().ifPresent(p -> {
+            node.put("rollout", p.rollout());
+            node.put("problem", p.problem());
+        });
+        node.set("instances", Json.MAPPER.valueToTree(placement.instances()));
         node.set("spec", Json.MAPPER.valueToTree(w));
         return node;
     }

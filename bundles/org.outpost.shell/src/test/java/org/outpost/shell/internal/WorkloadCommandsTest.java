@@ -20,7 +20,10 @@ import org.outpost.api.NodeStatus;
 import org.outpost.api.ErrorCode;
 import org.outpost.api.OutpostException;
 import org.outpost.workload.Applied;
+import org.outpost.workload.Assignment;
+import org.outpost.workload.InstanceStatus;
 import org.outpost.workload.Instance;
+import org.outpost.workload.WorkloadLogs;
 import org.outpost.workload.WorkloadProgress;
 import org.outpost.workload.StoredWorkload;
 import org.outpost.workload.Workload;
@@ -84,9 +87,25 @@ class WorkloadCommandsTest {
         assertEquals("no manifest file " + dir.resolve("nope.yaml"), e.getMessage());
     }
 
+    /** Places an instance of default/thermo (or another) as the scheduler would, with what its node reported. */
+    private void place(String workload, String instance, String node, String specHash, InstanceStatus.Phase phase, String reason) {
+        StoredWorkload w = registry.stored.values().stream().filter(s -> s.workload().name().equals(workload)).findFirst().orElseThrow();
+        Assignment a = new Assignment(w.workload().namespace(), workload, instance, node, w.workload().kind(), specHash,
+                w.workload().pod(), w.workload().bundles());
+        InstanceStatus status = phase == null ? null
+                : new InstanceStatus(a.id(), specHash, phase, reason, phase == InstanceStatus.Phase.Failed ? 4 : 0, null,
+                        Fakes.NOW.minusSeconds(30).toString());
+        registry.instances.computeIfAbsent(w.workload().namespace() + "/" + workload, k -> new ArrayList<>())
+                .add(new Instance(a, status));
+    }
+
     @Test
     void workloadsListsWhatWasAppliedWithWhatItWants() throws Exception {
         deploy(Files.writeString(dir.resolve("m.yaml"), MANIFEST));
+        place("thermo", "thermo-aaaaa", "gw-1", "v2", InstanceStatus.Phase.Running, null);
+        place("thermo", "thermo-bbbbb", "gw-2", "v1", InstanceStatus.Phase.Running, null);
+        place("thermo", "thermo-ccccc", "gw-2", "v2", InstanceStatus.Phase.Pending, "image is being created");
+        registry.progress.put("default/thermo", new WorkloadProgress("v2", "rolling: 2 of 3 updated", null));
         WorkloadsCommand list = new WorkloadsCommand();
         list.registry = registry;
         list.nodes = new Fakes.Registry(
@@ -97,15 +116,18 @@ class WorkloadCommandsTest {
         String table = Fakes.capture(list).run();
 
         assertEquals(String.join("\n",
-                "NAME          KIND        READY  UP-TO-DATE  NODES   AGE",
-                "thermo        Deployment  0/3    0           <none>  0s",
-                "edge/shipper  DaemonSet   0/1    0           <none>  0s", ""), table);
+                "NAME          KIND        READY  UP-TO-DATE  NODES      AGE",
+                "thermo        Deployment  2/3    2           gw-1,gw-2  0s",
+                "edge/shipper  DaemonSet   0/1    0           <none>     0s", ""), table);
 
         list.output = "json";
         JsonNode items = Json.MAPPER.readTree(Fakes.capture(list).run()).path("items");
         assertEquals(2, items.size());
         assertEquals("thermo", items.get(0).path("name").asText());
         assertEquals(3, items.get(0).path("desired").asInt());
+        assertEquals(2, items.get(0).path("ready").asInt());
+        assertEquals("rolling: 2 of 3 updated", items.get(0).path("rollout").asText());
+        assertEquals("gw-2", items.get(0).path("instances").get(2).path("assignment").path("node").asText());
         assertEquals("Deployment", items.get(0).path("spec").path("kind").asText());
         assertEquals("edge", items.get(1).path("namespace").asText());
         assertEquals(1, items.get(1).path("desired").asInt());
@@ -160,6 +182,11 @@ class WorkloadCommandsTest {
         deploy(Files.writeString(dir.resolve("m.yaml"), MANIFEST.replace("spec: {containers: [{name: thermo, image: outpost/busybox:1}]}",
                 "spec: {containers: [{name: thermo, image: outpost/busybox:1, args: [sleep, '60'],"
                         + " resources: {requests: {cpu: 50m, memory: 16Mi}, limits: {memory: 64Mi}}}]}")));
+        place("thermo", "thermo-aaaaa", "gw-1", "v1", InstanceStatus.Phase.Running, null);
+        place("thermo", "thermo-bbbbb", "gw-2", "v1", InstanceStatus.Phase.Failed, "CrashLoopBackOff: exit code 3, restarted 4 times");
+        place("thermo", "thermo-ccccc", "gw-3", "v1", null, null);
+        registry.progress.put("default/thermo", new WorkloadProgress("v1", "complete",
+                "1 of 3 replicas unschedulable: 0/3 nodes are available: 3 with insufficient memory"));
         WorkloadCommand show = new WorkloadCommand();
         show.registry = registry;
         show.name = "thermo";
@@ -171,10 +198,17 @@ class WorkloadCommandsTest {
                 "labels: <none>",
                 "generation: 1",
                 "created: 2025-06-01T12:00:00Z",
-                "instances: 0 running of 3 wanted (placement on nodes is not built yet)",
+                "instances: 1 running of 3 wanted",
+                "rollout: complete",
+                "unschedulable: 1 of 3 replicas unschedulable: 0/3 nodes are available: 3 with insufficient memory",
                 "nodeSelector: <none>",
                 "restartPolicy: Always",
                 "container thermo: outpost/busybox:1, runs sleep 60 (requests cpu 50m, memory 16.0Mi; limits cpu -, memory 64.0Mi)",
+                "",
+                "INSTANCE      NODE  PHASE    RESTARTS  SINCE  REASON",
+                "thermo-aaaaa  gw-1  Running  0         30s",
+                "thermo-bbbbb  gw-2  Failed   4         30s    CrashLoopBackOff: exit code 3, restarted 4 times",
+                "thermo-ccccc  gw-3  Pending  0         -      not reported by its node yet",
                 ""), Fakes.capture(show).run());
 
         show.output = "json";
@@ -185,6 +219,111 @@ class WorkloadCommandsTest {
         show.name = "edge/nope";
         assertEquals("workload edge/nope not found (see edge:workloads)",
                 assertThrows(CommandException.class, () -> Fakes.capture(show).run()).getMessage());
+    }
+
+    @Test
+    void rollbackReturnsToThePreviousSpecOnce() throws Exception {
+        Path file = Files.writeString(dir.resolve("m.yaml"), MANIFEST);
+        deploy(file);
+        RollbackCommand rollback = new RollbackCommand();
+        rollback.registry = registry;
+        rollback.name = "thermo";
+        assertEquals("workload default/thermo has no earlier revision to roll back to",
+                assertThrows(CommandException.class, () -> Fakes.capture(rollback).run()).getMessage());
+
+        deploy(Files.writeString(file, MANIFEST.replace("image: outpost/busybox:1}]}\n---", "image: outpost/broken:1}]}\n---")));
+        assertEquals("outpost/broken:1", registry.get("default", "thermo").orElseThrow().workload().pod().containers().get(0).image());
+
+        assertEquals("deployment/thermo rolled back (generation 3)\n", Fakes.capture(rollback).run());
+        assertEquals("outpost/busybox:1", registry.get("default", "thermo").orElseThrow().workload().pod().containers().get(0).image());
+    }
+
+    @Test
+    void cordonUncordonAndDrain() throws Exception {
+        deploy(Files.writeString(dir.resolve("m.yaml"), MANIFEST));
+        place("thermo", "thermo-aaaaa", "gw-1", "v1", InstanceStatus.Phase.Running, null);
+        place("thermo", "thermo-bbbbb", "gw-2", "v1", InstanceStatus.Phase.Running, null);
+        place("shipper", "shipper-ccccc", "gw-1", "v1", InstanceStatus.Phase.Running, null);
+        Fakes.Registry nodes = new Fakes.Registry(Fakes.node("gw-1", NodeStatus.Ready, Duration.ofMinutes(3), Map.of()));
+        CordonCommand cordon = new CordonCommand();
+        cordon.registry = nodes;
+        cordon.name = "gw-1";
+        assertEquals("node/gw-1 cordoned\n", Fakes.capture(cordon).run());
+        assertTrue(nodes.get("gw-1").orElseThrow().cordoned());
+
+        UncordonCommand uncordon = new UncordonCommand();
+        uncordon.registry = nodes;
+        uncordon.name = "gw-1";
+        assertEquals("node/gw-1 uncordoned\n", Fakes.capture(uncordon).run());
+        assertTrue(!nodes.get("gw-1").orElseThrow().cordoned());
+
+        DrainCommand drain = new DrainCommand();
+        drain.registry = nodes;
+        drain.workloads = registry;
+        drain.name = "gw-1";
+        assertEquals("node/gw-1 cordoned\nevicting instance default/thermo-aaaaa\nnode/gw-1 drained\n", Fakes.capture(drain).run());
+        assertTrue(nodes.get("gw-1").orElseThrow().cordoned());
+        assertEquals(List.of("gw-2"), registry.instances("default", "thermo").stream().map(i -> i.assignment().node()).toList());
+        assertEquals(1, registry.instances("edge", "shipper").size(), "DaemonSet instances stay");
+
+        cordon.name = "gw-9";
+        assertEquals("node gw-9 not found", assertThrows(CommandException.class, () -> Fakes.capture(cordon).run()).getMessage());
+    }
+
+    /** Answers like an agent would: two lines per instance, or an error for gw-9. */
+    private static final class EchoLogs implements WorkloadLogs {
+        final List<String> requests = new ArrayList<>();
+
+        @Override
+        public java.io.Closeable stream(String node, String id, int tailLines, boolean follow, Listener listener) {
+            requests.add(node + " " + id + " tail=" + tailLines + " follow=" + follow);
+            if (node.equals("gw-9")) {
+                throw new OutpostException(ErrorCode.UNAVAILABLE, "node gw-9 is not connected; its logs can be read when it is back");
+            }
+            new Thread(() -> {
+                listener.line("hello from " + id);
+                listener.line("bye from " + id);
+                listener.ended(node.equals("gw-2") ? "instance " + id + " is not assigned to node gw-2" : null);
+            }).start();
+            return () -> requests.add("closed " + id);
+        }
+    }
+
+    @Test
+    void logsReadEveryInstanceFromItsNode() throws Exception {
+        deploy(Files.writeString(dir.resolve("m.yaml"), MANIFEST));
+        place("thermo", "thermo-aaaaa", "gw-1", "v1", InstanceStatus.Phase.Running, null);
+        place("thermo", "thermo-bbbbb", "gw-9", "v1", InstanceStatus.Phase.Running, null);
+        EchoLogs echo = new EchoLogs();
+        LogsCommand logs = new LogsCommand();
+        logs.registry = registry;
+        logs.logs = echo;
+        logs.name = "thermo";
+        logs.tail = 10;
+
+        assertEquals(String.join("\n",
+                "[thermo-aaaaa@gw-1] hello from default/thermo-aaaaa",
+                "[thermo-aaaaa@gw-1] bye from default/thermo-aaaaa",
+                "[thermo-bbbbb@gw-9] (node gw-9 is not connected; its logs can be read when it is back)", ""),
+                Fakes.capture(logs).run());
+        assertEquals("gw-1 default/thermo-aaaaa tail=10 follow=false", echo.requests.get(0));
+
+        logs.node = "gw-1";
+        assertEquals("hello from default/thermo-aaaaa\nbye from default/thermo-aaaaa\n", Fakes.capture(logs).run());
+
+        logs.node = "gw-9";
+        assertEquals("node gw-9 is not connected; its logs can be read when it is back",
+                assertThrows(CommandException.class, () -> Fakes.capture(logs).run()).getMessage());
+
+        logs.node = "gw-7";
+        assertEquals("deployment/thermo has no instances on node gw-7 (see edge:workload thermo)",
+                assertThrows(CommandException.class, () -> Fakes.capture(logs).run()).getMessage());
+
+        logs.node = "gw-1";
+        logs.follow = true;
+        assertEquals("hello from default/thermo-aaaaa\nbye from default/thermo-aaaaa\n", Fakes.capture(logs).run(),
+                "a follow ends when the node ends the stream");
+        assertTrue(echo.requests.contains("closed default/thermo-aaaaa"));
     }
 
     private String scale(String name, String replicas) throws Exception {
@@ -259,6 +398,19 @@ class WorkloadCommandsTest {
         @Override
         public Optional<WorkloadProgress> progress(String namespace, String name) {
             return Optional.ofNullable(progress.get(namespace + "/" + name));
+        }
+
+        @Override
+        public List<String> evict(String node) {
+            List<String> evicted = new ArrayList<>();
+            instances.values().forEach(list -> list.removeIf(i -> {
+                boolean off = i.assignment().node().equals(node) && i.assignment().kind() != org.outpost.workload.Kind.DAEMON_SET;
+                if (off) {
+                    evicted.add(i.assignment().id());
+                }
+                return off;
+            }));
+            return evicted;
         }
 
         @Override

@@ -1,0 +1,193 @@
+package org.outpost.agent.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.Closeable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.outpost.workload.Assignment;
+import org.outpost.workload.Container;
+import org.outpost.workload.InstanceStatus;
+import org.outpost.workload.Kind;
+import org.outpost.workload.PodTemplate;
+import org.outpost.workload.Resources;
+import org.outpost.workload.RestartPolicy;
+import org.outpost.workload.WorkloadRuntime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class WorkloadSupervisorTest {
+    @TempDir
+    Path dir;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<ScheduledExecutorService> workers = new ArrayList<>();
+    private final BlockingQueue<List<InstanceStatus>> reports = new LinkedBlockingQueue<>();
+
+    /** Holds instances in memory the way an engine would: they outlive the supervisor. */
+    static final class MemoryRuntime implements WorkloadRuntime {
+        final Map<String, InstanceStatus> held = new ConcurrentHashMap<>();
+        final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile boolean up = true;
+
+        @Override
+        public String name() {
+            return DOCKER;
+        }
+
+        @Override
+        public boolean available() {
+            return up;
+        }
+
+        @Override
+        public String problem() {
+            return up ? null : "Docker Engine at unix:///nowhere does not answer";
+        }
+
+        @Override
+        public InstanceStatus apply(Assignment a) {
+            calls.add("apply " + a.id());
+            return held.computeIfAbsent(a.id(), id -> new InstanceStatus(id, a.specHash(), InstanceStatus.Phase.Running, null, 0,
+                    null, "2026-11-25T12:00:00Z"));
+        }
+
+        @Override
+        public void remove(String id) {
+            calls.add("remove " + id);
+            held.remove(id);
+        }
+
+        @Override
+        public List<InstanceStatus> instances() {
+            return List.copyOf(held.values());
+        }
+
+        @Override
+        public Closeable logs(String id, int tailLines, boolean follow, Consumer<String> lines) {
+            return () -> { };
+        }
+    }
+
+    static Assignment assignment(String instance) {
+        Container c = new Container("main", "outpost/busybox:1", List.of(), List.of(), Map.of(), Resources.NONE);
+        return new Assignment("default", "thermo", instance, "gw-1", Kind.DEPLOYMENT, "abc",
+                new PodTemplate(1, Map.of(), Map.of(), List.of(c), RestartPolicy.ALWAYS, Map.of(), List.of()), null);
+    }
+
+    private WorkloadSupervisor supervisor() {
+        ScheduledThreadPoolExecutor worker = new ScheduledThreadPoolExecutor(1);
+        workers.add(worker);
+        return new WorkloadSupervisor(dir.resolve("agent/assignments.json"), json, worker,
+                Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC), reports::add);
+    }
+
+    @AfterEach
+    void stop() {
+        workers.forEach(ScheduledExecutorService::shutdownNow);
+    }
+
+    private List<InstanceStatus> nextReport() throws InterruptedException {
+        List<InstanceStatus> report = reports.poll(10, TimeUnit.SECONDS);
+        if (report == null) {
+            throw new AssertionError("no status report within 10 s");
+        }
+        return report;
+    }
+
+    /** The next report that has instance {@code id}, skipping earlier ones. */
+    private InstanceStatus reportWith(String id) throws InterruptedException {
+        while (true) {
+            for (InstanceStatus status : nextReport()) {
+                if (status.id().equals(id)) {
+                    return status;
+                }
+            }
+        }
+    }
+
+    @Test
+    void runsAssignmentsReportsThemAndRemovesWhatIsNoLongerAssigned() throws Exception {
+        MemoryRuntime docker = new MemoryRuntime();
+        docker.held.put("default/stray-zzzzz", new InstanceStatus("default/stray-zzzzz", "old", InstanceStatus.Phase.Running,
+                null, 0, null, null));
+        WorkloadSupervisor supervisor = supervisor();
+        supervisor.addRuntime(docker);
+        supervisor.start(60_000);
+        nextReport();
+
+        supervisor.assigned(List.of(assignment("thermo-aaaaa"), assignment("thermo-bbbbb")));
+
+        List<InstanceStatus> report = nextReport();
+        assertEquals(List.of("default/thermo-aaaaa", "default/thermo-bbbbb"), report.stream().map(InstanceStatus::id).toList());
+        assertTrue(report.stream().allMatch(s -> s.phase() == InstanceStatus.Phase.Running));
+        assertTrue(docker.calls.contains("remove default/stray-zzzzz"), docker.calls.toString());
+        assertEquals(List.of("docker"), supervisor.runtimeNames());
+
+        supervisor.assigned(List.of(assignment("thermo-bbbbb")));
+        assertEquals(List.of("default/thermo-bbbbb"), nextReport().stream().map(InstanceStatus::id).toList());
+        assertEquals(java.util.Set.of("default/thermo-bbbbb"), docker.held.keySet());
+    }
+
+    @Test
+    void assignmentsSurviveARestartWithoutTheServer() throws Exception {
+        MemoryRuntime docker = new MemoryRuntime();
+        WorkloadSupervisor first = supervisor();
+        first.addRuntime(docker);
+        first.start(60_000);
+        first.assigned(List.of(assignment("thermo-aaaaa")));
+        assertTrue(Files.readString(dir.resolve("agent/assignments.json")).contains("thermo-aaaaa"));
+        reportWith("default/thermo-aaaaa");
+        workers.get(0).shutdownNow();
+        assertTrue(workers.get(0).awaitTermination(10, TimeUnit.SECONDS));
+        docker.held.clear(); // the engine lost the container too (a reboot)
+        reports.clear();
+
+        WorkloadSupervisor second = supervisor();
+        second.addRuntime(docker);
+        second.start(60_000);
+
+        List<InstanceStatus> report = nextReport();
+        assertEquals(List.of("default/thermo-aaaaa"), report.stream().map(InstanceStatus::id).toList());
+        assertEquals(java.util.Set.of("default/thermo-aaaaa"), docker.held.keySet(), "started again from the saved copy");
+    }
+
+    @Test
+    void withoutAUsableRuntimeInstancesWaitWithTheReason() throws Exception {
+        MemoryRuntime docker = new MemoryRuntime();
+        docker.up = false;
+        WorkloadSupervisor supervisor = supervisor();
+        supervisor.start(60_000);
+        supervisor.assigned(List.of(assignment("thermo-aaaaa")));
+        InstanceStatus waiting = reportWith("default/thermo-aaaaa");
+        assertEquals(InstanceStatus.Phase.Pending, waiting.phase());
+        assertEquals("this node has no docker runtime", waiting.reason());
+
+        supervisor.addRuntime(docker);
+        InstanceStatus stillWaiting = reportWith("default/thermo-aaaaa");
+        assertEquals("Docker Engine at unix:///nowhere does not answer", stillWaiting.reason());
+        assertEquals(List.of(), supervisor.runtimeNames(), "an engine that does not answer is not offered to the scheduler");
+
+        docker.up = true;
+        supervisor.reportAgain();
+        assertEquals(InstanceStatus.Phase.Running, reportWith("default/thermo-aaaaa").phase());
+    }
+}
