@@ -26,6 +26,8 @@ final class OutpostProcesses implements AutoCloseable {
     final Path repo = Path.of(System.getProperty("outpost.repo", "..")).toAbsolutePath().normalize();
     final Path work;
     private final List<Node> started = new ArrayList<>();
+    /** Added to the environment of every instance started from now on (e.g. DOCKER_HOST). */
+    final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
 
     OutpostProcesses(Path work) {
         this.work = work;
@@ -77,9 +79,10 @@ final class OutpostProcesses implements AutoCloseable {
         Path output = work.resolve(name + "-" + started.size() + ".out");
         List<String> command = new ArrayList<>(List.of("bash", repo.resolve("outpost").toString()));
         command.addAll(args);
-        Process process = new ProcessBuilder(command).directory(work.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE)
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
+                .redirectErrorStream(true).redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         process.getOutputStream().close();
         Node node = new Node(name, dir(name), process, output);
         started.add(node);

@@ -45,7 +45,7 @@ public final class Main {
 
     static final String SERVER_USAGE = """
             Usage: outpost server [--data-dir DIR] [--bind ADDR] [--https-port N] [--node-name NAME]
-                                  [--labels k=v,...] [--node-timeout SECONDS]
+                                  [--labels k=v,...] [--node-timeout SECONDS] [--eviction-timeout SECONDS]
 
               --data-dir DIR        instance directory: config, state, logs (default ./outpost-data)
               --bind ADDR           address the HTTPS endpoint listens on (default 127.0.0.1)
@@ -53,6 +53,9 @@ public final class Main {
               --node-name NAME      this node's name (default: the host name)
               --labels k=v,...      labels of the server's local agent
               --node-timeout SECS   seconds without heartbeats before a node is NotReady (default 10)
+              --eviction-timeout SECS
+                                    seconds a node may stay NotReady before its Deployment replicas
+                                    are placed on other nodes (default 30)
 
             Writes the node token to DIR/server/node-token and the admin credential to
             DIR/server/admin-token (both readable by the owner only).
@@ -143,7 +146,7 @@ public final class Main {
             return 0;
         }
         Set<String> valued = demo ? Set.of("data-dir", "https-port", "node-name")
-                : Set.of("data-dir", "bind", "https-port", "node-name", "labels", "node-timeout");
+                : Set.of("data-dir", "bind", "https-port", "node-name", "labels", "node-timeout", "eviction-timeout");
         Arguments a = Arguments.parse(args, valued, Set.of(), false);
         noPositional(a);
         Instance instance = new Instance(home, Path.of(a.get("data-dir", demo ? "outpost-demo" : "outpost-data")));
@@ -155,6 +158,10 @@ public final class Main {
         String timeout = a.get("node-timeout", "10");
         if (!timeout.matches("\\d{1,5}") || Integer.parseInt(timeout) < 1) {
             throw new UsageException("--node-timeout must be a whole number of seconds, at least 1");
+        }
+        String eviction = a.get("eviction-timeout", "30");
+        if (!eviction.matches("\\d{1,6}") || Integer.parseInt(eviction) < 1) {
+            throw new UsageException("--eviction-timeout must be a whole number of seconds, at least 1");
         }
         instance.prepare();
         Map<String, String> node = new LinkedHashMap<>();
@@ -168,6 +175,7 @@ public final class Main {
                 "httpsPort", String.valueOf(port),
                 "nodeTimeoutSeconds", timeout,
                 "demo", String.valueOf(demo)));
+        instance.configure("org.outpost.scheduler", Map.of("evictionTimeoutSeconds", eviction));
         return startKaraf(instance, demo);
     }
 

@@ -44,8 +44,15 @@ final class AdminApi {
         if (parts.length == 4 && parts[1].equals("v1") && (parts[2].equals("nodes") || parts[2].equals("tokens"))) {
             return method + " /v1/" + parts[2] + "/{name}";
         }
+        if (parts.length == 5 && parts[1].equals("v1") && parts[2].equals("workloads")) {
+            return method + " /v1/workloads/{namespace}/{name}";
+        }
+        if (parts.length == 6 && parts[1].equals("v1") && parts[2].equals("workloads")
+                && (parts[5].equals("scale") || parts[5].equals("rollback"))) {
+            return method + " /v1/workloads/{namespace}/{name}/" + parts[5];
+        }
         return switch (path) {
-            case "/healthz", "/metrics", "/v1/join", "/v1/nodes", "/v1/tokens", "/v1/status" -> method + " " + path;
+            case "/healthz", "/metrics", "/v1/join", "/v1/nodes", "/v1/tokens", "/v1/status", "/v1/workloads" -> method + " " + path;
             default -> "other";
         };
     }
@@ -86,6 +93,9 @@ final class AdminApi {
                     case "POST" -> createToken(body);
                     default -> notAllowed(method, path);
                 };
+            }
+            if (path.equals("/v1/workloads") || path.startsWith("/v1/workloads/")) {
+                return new WorkloadApi(ctx).handle(method, path, body);
             }
             if (path.startsWith("/v1/tokens/")) {
                 return method.equals("DELETE") ? revokeToken(path.substring("/v1/tokens/".length())) : notAllowed(method, path);
@@ -253,7 +263,7 @@ final class AdminApi {
         return ApiResponse.json(200, ctx.json().writeValueAsBytes(body));
     }
 
-    private static ApiResponse notAllowed(String method, String path) {
+    static ApiResponse notAllowed(String method, String path) {
         return ApiResponse.error(405, "method_not_allowed", method + " is not supported on " + path);
     }
 

@@ -102,8 +102,9 @@ public class ServerComponent {
         workers = Executors.newFixedThreadPool(4, named("outpost-server-worker"));
         AgentSessions sessions = new AgentSessions();
         LogStreams logs = new LogStreams(sessions, json);
+        WorkloadRegistryService workloads = new WorkloadRegistryService(store, json, clock);
         ServerContext server = new ServerContext(node, store, ca, registry, tokens, admin, new ServerMetrics(),
-                sessions, logs, json, workers, Duration.ofDays(config.nodeCertificateDays()),
+                sessions, logs, workloads, json, workers, Duration.ofDays(config.nodeCertificateDays()),
                 Math.max(30, 3 * config.nodeTimeoutSeconds()));
 
         InetAddress bind = InetAddress.getByName(config.bindAddress());
@@ -137,7 +138,7 @@ public class ServerComponent {
         Path tokenFile = dir.resolve("node-token");
         registrations.add(context.registerService(NodeRegistry.class, registry, null));
         registrations.add(context.registerService(JoinTokens.class, tokens, null));
-        registrations.add(context.registerService(WorkloadRegistry.class, new WorkloadRegistryService(store, json, clock), null));
+        registrations.add(context.registerService(WorkloadRegistry.class, workloads, null));
         registrations.add(context.registerService(WorkloadLogs.class, logs, null));
         registrations.add(context.registerService(ServerState.class, new ServerState() {
             @Override

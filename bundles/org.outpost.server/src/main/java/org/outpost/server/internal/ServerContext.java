@@ -20,6 +20,7 @@ record ServerContext(
         ServerMetrics metrics,
         AgentSessions sessions,
         LogStreams logs,
+        WorkloadRegistryService workloads,
         ObjectMapper json,
         ExecutorService workers,
         Duration nodeCertificateValidity,

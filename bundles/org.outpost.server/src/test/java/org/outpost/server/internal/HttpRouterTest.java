@@ -446,4 +446,57 @@ class HttpRouterTest {
         outbox.awaitClosed(channel);
         assertFalse(channel.isOpen());
     }
+
+    private static final String THERMO = String.join("\n",
+            "apiVersion: apps/v1",
+            "kind: Deployment",
+            "metadata: {name: thermo}",
+            "spec:",
+            "  replicas: 3",
+            "  selector: {matchLabels: {app: thermo}}",
+            "  template:",
+            "    metadata: {labels: {app: thermo}}",
+            "    spec: {containers: [{name: thermo, image: outpost/busybox:1}]}",
+            "");
+
+    @Test
+    void workloadsAreAppliedListedScaledRolledBackAndDeleted() throws Exception {
+        Response created = exchange(HttpMethod.POST, "/v1/workloads", admin, THERMO);
+        assertEquals(201, created.status(), created.body());
+        assertEquals("created", created.json().path("items").get(0).path("outcome").asText());
+        assertEquals(200, exchange(HttpMethod.POST, "/v1/workloads", admin, THERMO).status(), "unchanged the second time");
+
+        JsonNode list = get("/v1/workloads").json();
+        assertEquals("thermo", list.path("items").get(0).path("name").asText());
+        assertEquals(3, list.path("items").get(0).path("spec").path("pod").path("replicas").asInt());
+
+        Response scaled = exchange(HttpMethod.POST, "/v1/workloads/default/thermo/scale", admin, "{\"replicas\": 5}");
+        assertEquals(200, scaled.status(), scaled.body());
+        assertEquals(5, get("/v1/workloads/default/thermo").json().path("spec").path("pod").path("replicas").asInt());
+        exchange(HttpMethod.POST, "/v1/workloads/default/thermo/scale", admin, "{\"replicas\": \"many\"}")
+                .error(400, "invalid_argument");
+        exchange(HttpMethod.POST, "/v1/workloads/default/thermo/rollback", admin, "").error(409, "conflict");
+
+        assertEquals(200, exchange(HttpMethod.POST, "/v1/workloads", admin, THERMO.replace("busybox:1", "busybox:2")).status());
+        Response back = exchange(HttpMethod.POST, "/v1/workloads/default/thermo/rollback", admin, "");
+        assertEquals(200, back.status(), back.body());
+        assertEquals("outpost/busybox:1", back.json().path("spec").path("pod").path("containers").get(0).path("image").asText());
+        assertEquals(3, back.json().path("spec").path("pod").path("replicas").asInt(), "the current replica count stays");
+
+        assertEquals(200, exchange(HttpMethod.DELETE, "/v1/workloads/default/thermo", admin, null).status());
+        exchange(HttpMethod.GET, "/v1/workloads/default/thermo", admin, null).error(404, "not_found");
+        exchange(HttpMethod.DELETE, "/v1/workloads/default/thermo", admin, null).error(404, "not_found");
+        exchange(HttpMethod.POST, "/v1/workloads", null, THERMO).error(401, "unauthorized");
+    }
+
+    @Test
+    void aBadManifestIsRefusedWithItsProblemsAndNothingIsApplied() throws Exception {
+        JsonNode error = exchange(HttpMethod.POST, "/v1/workloads", admin, THERMO.replace("image: outpost/busybox:1}",
+                "image: outpost/busybox:1, ports: [{containerPort: 80}]}")).error(400, "invalid_argument");
+        JsonNode problem = error.path("problems").get(0);
+        assertEquals(9, problem.path("line").asInt(), error.toString());
+        assertEquals("spec.template.spec.containers[0].ports", problem.path("field").asText());
+        assertEquals("not supported by Outpost", problem.path("message").asText());
+        assertEquals(0, get("/v1/workloads").json().path("items").size());
+    }
 }

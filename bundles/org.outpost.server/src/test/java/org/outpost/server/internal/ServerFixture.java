@@ -50,7 +50,8 @@ final class ServerFixture implements AutoCloseable {
         this.adminToken = Files.readString(dir.resolve("admin-token"), StandardCharsets.UTF_8).trim();
         this.registry = new NodeRegistryService(store, json, clock, nanos::get, SERVER_NODE, NODE_TIMEOUT);
         this.context = new ServerContext(new TestNode(SERVER_NODE, dataDir, START), store, ca, registry, tokens, admin,
-                metrics, sessions, new LogStreams(sessions, json), json, workers, Duration.ofDays(30), 30);
+                metrics, sessions, new LogStreams(sessions, json),
+                new WorkloadRegistryService(store, json, clock), json, workers, Duration.ofDays(30), 30);
     }
 
     static ObjectMapper newJson() {

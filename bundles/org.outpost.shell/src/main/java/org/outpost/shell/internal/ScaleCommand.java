@@ -36,23 +36,11 @@ public class ScaleCommand extends EdgeAction {
         WorkloadRegistry workloads = requireServer(registry, "workload");
         int count = count(replicas);
         StoredWorkload stored = WorkloadNames.find(workloads, name);
-        Workload w = stored.workload();
-        Workload scaled;
-        if (w.kind() == Kind.DEPLOYMENT) {
-            PodTemplate p = w.pod();
-            scaled = new Workload(w.kind(), w.name(), w.namespace(), w.labels(), new PodTemplate(count, p.selector(), p.labels(),
-                    p.containers(), p.restartPolicy(), p.nodeSelector(), p.tolerations()), null);
-        } else if (w.kind() == Kind.BUNDLE_DEPLOYMENT && w.bundles().mode() == BundleSet.Mode.REPLICAS) {
-            if (count < 1) {
-                throw new IllegalArgumentException("a BundleDeployment in Replicas mode needs at least 1 replica; use edge:delete to remove it");
-            }
-            BundleSet b = w.bundles();
-            scaled = new Workload(w.kind(), w.name(), w.namespace(), w.labels(), null,
-                    new BundleSet(b.bundles(), b.feature(), b.nodeSelector(), b.mode(), count));
-        } else {
-            throw new OutpostException(ErrorCode.INVALID_ARGUMENT, WorkloadNames.describe(stored)
-                    + " runs on every matching node; only Deployments and Replicas-mode BundleDeployments scale");
+        if (stored.workload().kind() == Kind.BUNDLE_DEPLOYMENT && count < 1
+                && stored.workload().bundles().mode() == BundleSet.Mode.REPLICAS) {
+            throw new IllegalArgumentException("a BundleDeployment in Replicas mode needs at least 1 replica; use edge:delete to remove it");
         }
+        Workload scaled = stored.workload().scaled(count);
         Applied applied = workloads.apply(List.of(scaled)).get(0);
         out().println(WorkloadNames.describe(stored) + (applied.outcome() == Applied.Outcome.UNCHANGED ? " unchanged" : " scaled")
                 + " (" + count + (count == 1 ? " replica)" : " replicas)"));
