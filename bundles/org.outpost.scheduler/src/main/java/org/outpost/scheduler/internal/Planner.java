@@ -127,19 +127,9 @@ final class Planner {
             if (old.isEmpty()) {
                 if (current.size() < replicas) {
                     int missing = replicas - current.size();
-                    int placedNow = 0;
-                    String why = null;
-                    for (int i = 0; i < missing; i++) {
-                        Choice choice = choose(t, null);
-                        if (choice.node == null) {
-                            why = choice.why;
-                            break;
-                        }
-                        bind(t, choice.node);
-                        placedNow++;
-                    }
+                    String why = placeMany(t, missing);
                     if (why != null) {
-                        problem = (missing - placedNow) + " of " + replicas + " replicas unschedulable: " + why;
+                        problem = why;
                     }
                 } else if (current.size() > replicas) {
                     surplusFirst(current).stream().limit(current.size() - replicas).forEach(this::remove);
@@ -239,6 +229,52 @@ final class Planner {
             return sorted;
         }
 
+        /**
+         * Places {@code count} instances: filters the nodes once, then takes the best-scored node for
+         * each instance from a queue (its score worsens with each instance it takes), so placing many
+         * costs O(nodes + count log nodes) rather than a scan of every node per instance.
+         *
+         * @return why some could not be placed, or null
+         */
+        private String placeMany(Template t, int count) {
+            Map<String, Integer> reasons = new TreeMap<>();
+            java.util.PriorityQueue<Candidate> queue = new java.util.PriorityQueue<>();
+            for (NodeInfo node : nodes.values()) {
+                String why = unfit(t, node, true);
+                if (why != null) {
+                    reasons.merge(why, 1, Integer::sum);
+                } else {
+                    queue.add(new Candidate(node, instancesOf(t, node.name()), load(node)));
+                }
+            }
+            int placed = 0;
+            while (placed < count && !queue.isEmpty()) {
+                Candidate best = queue.poll();
+                String why = unfit(t, best.node, true); // resources shrink as instances are placed
+                if (why != null) {
+                    reasons.merge(why, 1, Integer::sum);
+                    continue;
+                }
+                bind(t, best.node);
+                placed++;
+                queue.add(new Candidate(best.node, instancesOf(t, best.node.name()), load(best.node)));
+            }
+            if (placed == count) {
+                return null;
+            }
+            return (count - placed) + " of " + t.replicas() + " replicas unschedulable: " + unavailable(reasons);
+        }
+
+        private String unavailable(Map<String, Integer> reasons) {
+            StringBuilder why = new StringBuilder("0/" + nodes.size() + " nodes are available");
+            String sep = ": ";
+            for (Map.Entry<String, Integer> reason : reasons.entrySet()) {
+                why.append(sep).append(reason.getValue()).append(' ').append(reason.getKey());
+                sep = ", ";
+            }
+            return why.toString();
+        }
+
         /** The best node for one more instance, or why there is none; {@code preferred} wins when it fits. */
         private Choice choose(Template t, NodeInfo preferred) {
             if (preferred != null && unfit(t, preferred, true) == null) {
@@ -265,13 +301,7 @@ final class Planner {
             if (best != null) {
                 return new Choice(best, null);
             }
-            StringBuilder why = new StringBuilder("0/" + nodes.size() + " nodes are available");
-            String sep = ": ";
-            for (Map.Entry<String, Integer> reason : reasons.entrySet()) {
-                why.append(sep).append(reason.getValue()).append(' ').append(reason.getKey());
-                sep = ", ";
-            }
-            return new Choice(null, why.toString());
+            return new Choice(null, unavailable(reasons));
         }
 
         /** Why {@code node} cannot take one more instance of {@code t}, or null when it can. */
@@ -288,7 +318,7 @@ final class Planner {
             if (!node.runtimes().contains(t.runtime)) {
                 return "without the " + t.runtime + " runtime";
             }
-            long[] used = allocated.getOrDefault(node.name(), new long[3]);
+            long[] used = allocated.getOrDefault(node.name(), NOTHING_ALLOCATED);
             long cpuCapacity = node.usage().cpus() * 1000L;
             if (t.cpuRequest > 0 && cpuCapacity > 0 && used[0] + t.cpuRequest > cpuCapacity) {
                 return "with insufficient cpu";
@@ -301,7 +331,7 @@ final class Planner {
         }
 
         private double load(NodeInfo node) {
-            long[] used = allocated.getOrDefault(node.name(), new long[3]);
+            long[] used = allocated.getOrDefault(node.name(), NOTHING_ALLOCATED);
             long cpuCapacity = Math.max(1, node.usage().cpus() * 1000L);
             long memoryCapacity = Math.max(1, node.usage().memoryTotal());
             return (double) used[0] / cpuCapacity + (double) used[1] / memoryCapacity + used[2] * 1e-6;
@@ -338,7 +368,21 @@ final class Planner {
 
     }
 
+    private static final long[] NOTHING_ALLOCATED = new long[3];
+
     private record Choice(NodeInfo node, String why) {
+    }
+
+    /** Spread first (fewest instances of the workload), then least allocated, then name. */
+    private record Candidate(NodeInfo node, long same, double load) implements Comparable<Candidate> {
+        @Override
+        public int compareTo(Candidate other) {
+            int c = Long.compare(same, other.same);
+            if (c == 0) {
+                c = Double.compare(load, other.load);
+            }
+            return c != 0 ? c : node.name().compareTo(other.node.name());
+        }
     }
 
     static long[] requests(Assignment a) {

@@ -77,6 +77,17 @@ public class SchedulerComponent {
     private ExecutorService binders;
     private Watch watch;
 
+    public SchedulerComponent() {
+        // for Declarative Services
+    }
+
+    /** Outside a framework (benchmarks, tests): the services DS would inject. */
+    SchedulerComponent(ClusterStore store, NodeRegistry nodes, WorkloadRegistry workloads) {
+        this.store = store;
+        this.nodes = nodes;
+        this.workloads = workloads;
+    }
+
     @Activate
     void activate(Config config) {
         planner = new Planner(Duration.ofSeconds(config.evictionTimeoutSeconds()), new SpecHash(), SchedulerComponent::suffix);
