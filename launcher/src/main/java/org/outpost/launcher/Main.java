@@ -46,6 +46,7 @@ public final class Main {
     static final String SERVER_USAGE = """
             Usage: outpost server [--data-dir DIR] [--bind ADDR] [--https-port N] [--node-name NAME]
                                   [--labels k=v,...] [--node-timeout SECONDS] [--eviction-timeout SECONDS]
+                                  [--runtime docker]
 
               --data-dir DIR        instance directory: config, state, logs (default ./outpost-data)
               --bind ADDR           address the HTTPS endpoint listens on (default 127.0.0.1)
@@ -56,6 +57,8 @@ public final class Main {
               --eviction-timeout SECS
                                     seconds a node may stay NotReady before its Deployment replicas
                                     are placed on other nodes (default 30)
+              --runtime docker      also run containers on this node's Docker Engine (DOCKER_HOST or
+                                    /var/run/docker.sock); every node runs bundles and features
 
             Writes the node token to DIR/server/node-token and the admin credential to
             DIR/server/admin-token (both readable by the owner only).
@@ -63,7 +66,7 @@ public final class Main {
 
     static final String AGENT_USAGE = """
             Usage: outpost agent --server URL (--token TOKEN | --token-file FILE) [--data-dir DIR]
-                                 [--node-name NAME] [--labels k=v,...]
+                                 [--node-name NAME] [--labels k=v,...] [--runtime docker]
 
               --server URL          the server, e.g. https://127.0.0.1:6443
               --token TOKEN         join token (K10<ca-hash>::...); needed only for the first join
@@ -71,6 +74,8 @@ public final class Main {
               --data-dir DIR        instance directory (default ./outpost-data)
               --node-name NAME      this node's name (default: the host name)
               --labels k=v,...      node labels, e.g. site=plant-a,zone=boiler
+              --runtime docker      also run containers on this node's Docker Engine (DOCKER_HOST or
+                                    /var/run/docker.sock); every node runs bundles and features
 
             After the first join the node keeps its identity in DIR/agent/ and restarts without a token.
             """;
@@ -146,7 +151,7 @@ public final class Main {
             return 0;
         }
         Set<String> valued = demo ? Set.of("data-dir", "https-port", "node-name")
-                : Set.of("data-dir", "bind", "https-port", "node-name", "labels", "node-timeout", "eviction-timeout");
+                : Set.of("data-dir", "bind", "https-port", "node-name", "labels", "node-timeout", "eviction-timeout", "runtime");
         Arguments a = Arguments.parse(args, valued, Set.of(), false);
         noPositional(a);
         Instance instance = new Instance(home, Path.of(a.get("data-dir", demo ? "outpost-demo" : "outpost-data")));
@@ -155,6 +160,7 @@ public final class Main {
         int port = port(a.get("https-port", "6443"));
         String nodeName = nodeName(a.get("node-name"));
         String labels = labels(a.get("labels", ""));
+        String runtimeList = runtimes(a.get("runtime", ""));
         String timeout = a.get("node-timeout", "10");
         if (!timeout.matches("\\d{1,5}") || Integer.parseInt(timeout) < 1) {
             throw new UsageException("--node-timeout must be a whole number of seconds, at least 1");
@@ -169,6 +175,7 @@ public final class Main {
         node.put("role", "server");
         node.put("dataDir", instance.dir().toString());
         node.put("labels", labels);
+        node.put("runtimes", runtimeList);
         instance.configure("org.outpost.node", node);
         instance.configure("org.outpost.server", Map.of(
                 "bindAddress", bind,
@@ -179,13 +186,24 @@ public final class Main {
         return startKaraf(instance, demo);
     }
 
+    /** {@code --runtime}: the container runtimes a node adds to the bundle runtime it always has. */
+    static String runtimes(String option) throws UsageException {
+        if (option.isBlank() || option.equals("bundle")) {
+            return "";
+        }
+        if (!option.equals("docker")) {
+            throw new UsageException("--runtime must be docker (bundles and features run on every node), got '" + option + "'");
+        }
+        return option;
+    }
+
     private int agent(List<String> args) throws UsageException, IOException {
         if (args.stream().anyMatch(Main::isHelp)) {
             out.print(AGENT_USAGE);
             return 0;
         }
         Arguments a = Arguments.parse(args,
-                Set.of("server", "token", "token-file", "data-dir", "node-name", "labels"), Set.of(), false);
+                Set.of("server", "token", "token-file", "data-dir", "node-name", "labels", "runtime"), Set.of(), false);
         noPositional(a);
         String server = a.get("server");
         if (server == null) {
@@ -199,6 +217,7 @@ public final class Main {
         refuseIfRunning(instance);
         String nodeName = nodeName(a.get("node-name"));
         String labels = labels(a.get("labels", ""));
+        String runtimeList = runtimes(a.get("runtime", ""));
         Path tokenFile = null;
         if (a.has("token-file")) {
             tokenFile = Path.of(a.get("token-file")).toAbsolutePath().normalize();
@@ -221,6 +240,7 @@ public final class Main {
         node.put("role", "agent");
         node.put("dataDir", instance.dir().toString());
         node.put("labels", labels);
+        node.put("runtimes", runtimeList);
         instance.configure("org.outpost.node", node);
         Map<String, String> agent = new LinkedHashMap<>();
         agent.put("serverUrl", server);

@@ -67,6 +67,11 @@ class LauncherTest {
         Main.serverUrl("https://127.0.0.1:6443");
         assertThrows(UsageException.class, () -> Main.serverUrl("http://127.0.0.1:6443"));
         assertThrows(UsageException.class, () -> Main.serverUrl("127.0.0.1"));
+        assertEquals("docker", Main.runtimes("docker"));
+        assertEquals("", Main.runtimes(""));
+        assertEquals("", Main.runtimes("bundle"));
+        assertEquals("--runtime must be docker (bundles and features run on every node), got 'podman'",
+                assertThrows(UsageException.class, () -> Main.runtimes("podman")).getMessage());
     }
 
     @Test

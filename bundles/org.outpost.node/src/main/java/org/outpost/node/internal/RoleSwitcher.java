@@ -64,6 +64,7 @@ public class RoleSwitcher implements RoleManager {
                 if ("server".equals(node.role())) {
                     pointLocalAgentAtLocalServer();
                 }
+                installExtraRuntimes();
             } catch (IOException | RuntimeException e) {
                 LOG.error("Could not install the {} role: {}", node.role(), e.getMessage());
             }
@@ -204,6 +205,33 @@ public class RoleSwitcher implements RoleManager {
             }
         } catch (Exception e) {
             throw new OutpostException(ErrorCode.INTERNAL, "could not install feature " + wanted + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Workload runtimes beyond the bundle runtime every agent has, from {@code runtimes} in
+     * {@code org.outpost.node} (e.g. {@code docker}, set by {@code outpost agent --runtime docker}):
+     * each is the feature {@code outpost-runtime-<name>}, kept across role switches.
+     */
+    private void installExtraRuntimes() throws IOException {
+        Object configured = properties("org.outpost.node").get("runtimes");
+        if (configured == null) {
+            return;
+        }
+        for (String name : String.valueOf(configured).split(",")) {
+            String feature = "outpost-runtime-" + name.trim();
+            if (name.isBlank() || name.trim().equals("bundle")) {
+                continue;
+            }
+            try {
+                if (!installed(feature)) {
+                    features.installFeatures(Set.of(feature), NO_REFRESH);
+                    LOG.info("Installed the {} workload runtime", name.trim());
+                }
+            } catch (Exception e) {
+                LOG.error("Could not install the {} workload runtime (feature {}): {}", name.trim(), feature, e.getMessage());
+                System.out.println("outpost: could not install the " + name.trim() + " workload runtime: " + e.getMessage());
+            }
         }
     }
 

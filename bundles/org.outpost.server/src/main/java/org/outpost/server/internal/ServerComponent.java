@@ -157,7 +157,22 @@ public class ServerComponent {
             }
         }, null));
         LOG.info("Outpost server {} listening on {} (store {}, revision {})", node.name(), url, store.describe(), store.revision());
+        if (config.demo()) {
+            deployDemoWorkload(workloads, node.version());
+        }
         announce(config, url, tokenFile, adminFile, tokens);
+    }
+
+    /** The demo's sample workload, applied once (later starts find it unchanged). */
+    private static void deployDemoWorkload(WorkloadRegistryService workloads, String version) {
+        try (java.io.InputStream in = ServerComponent.class.getResourceAsStream("demo-workload.yaml")) {
+            String manifest = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("${outpost.version}", version);
+            workloads.apply(new org.outpost.workload.ManifestParser().parse(manifest, "demo-workload.yaml"))
+                    .forEach(applied -> LOG.info("Demo: {}", applied));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("Demo: the sample workload was not deployed: {}", e.toString());
+        }
     }
 
     private void announce(Config config, String url, Path tokenFile, Path adminFile, JoinTokenService tokens) {
@@ -175,6 +190,8 @@ public class ServerComponent {
                     .append("Try:\n")
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:nodes\n")
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:status\n")
+                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:workloads      (the sample workload sample-ticker)\n")
+                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:logs sample-ticker\n")
                     .append("  ./outpost agent --server ").append(url).append(" --token-file ").append(tokenFile)
                     .append(" --data-dir ./outpost-agent1 --node-name gw-1 --labels site=plant-a\n")
                     .append("  curl -sk -H \"Authorization: Bearer $(cat ").append(adminFile).append(")\" ").append(url).append("/v1/nodes\n")

@@ -32,6 +32,9 @@ public class LogsCommand extends EdgeAction {
     @Argument(index = 0, name = "name", required = true, description = "The workload: NAME or NAMESPACE/NAME")
     String name;
 
+    @Argument(index = 1, name = "OPTIONS", description = "options may also follow the argument", multiValued = true)
+    List<String> trailing;
+
     @Option(name = "--node", description = "Only the instances on this node")
     String node;
 
@@ -39,7 +42,7 @@ public class LogsCommand extends EdgeAction {
     boolean follow;
 
     @Option(name = "--tail", description = "Lines from the end of each log to start with (default: all)")
-    int tail = -1;
+    String tail;
 
     @Reference(optional = true)
     WorkloadRegistry registry;
@@ -53,6 +56,11 @@ public class LogsCommand extends EdgeAction {
 
     @Override
     protected void run() throws Exception {
+        List<String> extra = TrailingOptions.apply(this, trailing);
+        if (!extra.isEmpty()) {
+            throw new IllegalArgumentException("unexpected argument '" + extra.get(0) + "'");
+        }
+        int tailLines = tailLines();
         WorkloadRegistry workloads = requireServer(registry, "workload");
         WorkloadLogs reader = requireServer(logs, "workload");
         StoredWorkload stored = WorkloadNames.find(workloads, name);
@@ -67,7 +75,7 @@ public class LogsCommand extends EdgeAction {
         boolean prefix = instances.size() > 1;
         if (!follow) {
             for (Instance instance : instances) {
-                printOne(reader, instance, prefix);
+                printOne(reader, instance, prefix, tailLines);
             }
             return;
         }
@@ -78,7 +86,7 @@ public class LogsCommand extends EdgeAction {
             for (Instance instance : instances) {
                 String label = prefix ? "[" + instance.assignment().instance() + "@" + instance.assignment().node() + "] " : "";
                 try {
-                    streams.add(reader.stream(instance.assignment().node(), instance.assignment().id(), tail, true, new WorkloadLogs.Listener() {
+                    streams.add(reader.stream(instance.assignment().node(), instance.assignment().id(), tailLines, true, new WorkloadLogs.Listener() {
                         @Override
                         public void line(String line) {
                             events.add(new Event(label + line, null, null));
@@ -114,12 +122,12 @@ public class LogsCommand extends EdgeAction {
         }
     }
 
-    private void printOne(WorkloadLogs reader, Instance instance, boolean prefix) throws Exception {
+    private void printOne(WorkloadLogs reader, Instance instance, boolean prefix, int tailLines) throws Exception {
         String label = prefix ? "[" + instance.assignment().instance() + "@" + instance.assignment().node() + "] " : "";
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         Closeable stream;
         try {
-            stream = reader.stream(instance.assignment().node(), instance.assignment().id(), tail, false, new WorkloadLogs.Listener() {
+            stream = reader.stream(instance.assignment().node(), instance.assignment().id(), tailLines, false, new WorkloadLogs.Listener() {
                 @Override
                 public void line(String line) {
                     events.add(new Event(line, null, null));
@@ -159,6 +167,21 @@ public class LogsCommand extends EdgeAction {
         } finally {
             closeQuietly(stream);
         }
+    }
+
+    private int tailLines() {
+        if (tail == null) {
+            return -1;
+        }
+        try {
+            int lines = Integer.parseInt(tail.trim());
+            if (lines >= 0) {
+                return lines;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new IllegalArgumentException("--tail must be a whole number of lines, 0 or more, got '" + tail + "'");
     }
 
     private static void closeQuietly(Closeable stream) {

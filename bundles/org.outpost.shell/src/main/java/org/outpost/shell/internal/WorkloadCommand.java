@@ -32,6 +32,9 @@ public class WorkloadCommand extends EdgeAction {
     @Argument(index = 0, name = "name", required = true, description = "The workload: NAME or NAMESPACE/NAME")
     String name;
 
+    @Argument(index = 1, name = "OPTIONS", description = "options may also follow the argument", multiValued = true)
+    List<String> trailing;
+
     @Option(name = "-o", aliases = "--output", description = "Output format: json")
     @Completion(value = StringsCompleter.class, values = {"json"})
     String output;
@@ -44,6 +47,10 @@ public class WorkloadCommand extends EdgeAction {
 
     @Override
     protected void run() throws Exception {
+        List<String> extra = TrailingOptions.apply(this, trailing);
+        if (!extra.isEmpty()) {
+            throw new IllegalArgumentException("unexpected argument '" + extra.get(0) + "'");
+        }
         StoredWorkload stored = WorkloadNames.find(requireServer(registry, "workload"), name);
         Workload w = stored.workload();
         List<NodeInfo> ready = nodes == null ? List.of() : nodes.list().stream().filter(n -> n.status() == NodeStatus.Ready).toList();

@@ -211,7 +211,7 @@ class WorkloadCommandsTest {
                 "thermo-ccccc  gw-3  Pending  0         -      not reported by its node yet",
                 ""), Fakes.capture(show).run());
 
-        show.output = "json";
+        show.trailing = List.of("-o", "json"); // as typed: edge:workload thermo -o json
         JsonNode json = Json.MAPPER.readTree(Fakes.capture(show).run());
         assertEquals(3, json.path("desired").asInt());
         assertEquals("outpost/busybox:1", json.path("spec").path("pod").path("containers").get(0).path("image").asText());
@@ -299,7 +299,7 @@ class WorkloadCommandsTest {
         logs.registry = registry;
         logs.logs = echo;
         logs.name = "thermo";
-        logs.tail = 10;
+        logs.tail = "10";
 
         assertEquals(String.join("\n",
                 "[thermo-aaaaa@gw-1] hello from default/thermo-aaaaa",
@@ -315,12 +315,17 @@ class WorkloadCommandsTest {
         assertEquals("node gw-9 is not connected; its logs can be read when it is back",
                 assertThrows(CommandException.class, () -> Fakes.capture(logs).run()).getMessage());
 
+        logs.node = "gw-1";
+        logs.tail = "many";
+        assertEquals("--tail must be a whole number of lines, 0 or more, got 'many'",
+                assertThrows(CommandException.class, () -> Fakes.capture(logs).run()).getMessage());
+        logs.tail = "10";
         logs.node = "gw-7";
         assertEquals("deployment/thermo has no instances on node gw-7 (see edge:workload thermo)",
                 assertThrows(CommandException.class, () -> Fakes.capture(logs).run()).getMessage());
 
-        logs.node = "gw-1";
-        logs.follow = true;
+        logs.node = null;
+        logs.trailing = List.of("--node", "gw-1", "--follow"); // as typed: edge:logs thermo --node gw-1 --follow
         assertEquals("hello from default/thermo-aaaaa\nbye from default/thermo-aaaaa\n", Fakes.capture(logs).run(),
                 "a follow ends when the node ends the stream");
         assertTrue(echo.requests.contains("closed default/thermo-aaaaa"));

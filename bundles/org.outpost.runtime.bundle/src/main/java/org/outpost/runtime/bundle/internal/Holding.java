@@ -1,0 +1,40 @@
+package org.outpost.runtime.bundle.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.outpost.workload.FeatureRef;
+
+/**
+ * What one instance holds in the framework: the bundle locations it uses and the feature it asked
+ * for (with the version Karaf chose), made from the template {@code specHash}. Bundles and features
+ * stay installed while some instance holds them.
+ */
+record Holding(String id, String specHash, List<String> bundles, FeatureRef feature) {
+
+    Holding {
+        bundles = bundles == null ? List.of() : List.copyOf(bundles);
+    }
+
+    static Holding nothing(String id) {
+        return new Holding(id, null, List.of(), null);
+    }
+
+    boolean holdsNothing() {
+        return bundles.isEmpty() && feature == null;
+    }
+
+    /** {@code name/version}, how Karaf names an installed feature; null without a feature. */
+    String featureId() {
+        return feature == null ? null : feature.name() + "/" + feature.version();
+    }
+
+    /** The locations in both lists, each once, in order. */
+    static List<String> union(List<String> first, List<String> second) {
+        Set<String> all = new LinkedHashSet<>(first);
+        all.addAll(second);
+        return new ArrayList<>(all);
+    }
+}
