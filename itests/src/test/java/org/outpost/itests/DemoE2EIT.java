@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.outpost.itests.OutpostProcesses.await;
 import static org.outpost.itests.OutpostProcesses.awaitValue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,21 @@ class DemoE2EIT {
             awaitValue("the local agent Ready", Duration.ofSeconds(60), outpost.statusOf(shellView, hostNode), "Ready"::equals);
             assertEquals("server,agent", String.join(",", List.of(outpost.nodes(shellView).path(0).path("roles").get(0).asText(),
                     outpost.nodes(shellView).path(0).path("roles").get(1).asText())));
+
+            // the sample workload: a BundleDeployment running in the local agent's own framework
+            assertTrue(banner.contains("edge:logs sample-ticker"), banner);
+            awaitValue("sample-ticker running on the local agent", Duration.ofSeconds(60), () -> {
+                try {
+                    return outpost.shellJson(shellView, "edge:workload", "sample-ticker", "-o", "json").path("ready").asInt();
+                } catch (IOException | InterruptedException | AssertionError e) {
+                    return -1;
+                }
+            }, ready -> ready == 1);
+            OutpostProcesses.Result bundles = outpost.shell(shellView, "bundle:list", "-s");
+            assertTrue(bundles.output().contains("org.outpost.sample.ticker") && bundles.output().contains("Active"), bundles.output());
+            OutpostProcesses.Result logs = outpost.shell(shellView, "edge:logs", "sample-ticker");
+            assertEquals(0, logs.exitCode(), logs.output());
+            assertTrue(logs.output().contains("org.outpost.sample.ticker"), logs.output());
 
             OutpostProcesses.Result stop = outpost.run(Duration.ofSeconds(90), "stop", "--data-dir", dataDir.toString());
             assertEquals(0, stop.exitCode(), stop.output());

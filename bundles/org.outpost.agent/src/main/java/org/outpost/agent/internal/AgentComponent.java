@@ -101,6 +101,7 @@ public class AgentComponent implements AgentState, AgentSession {
     private final List<WorkloadRuntime> runtimesBeforeStart = new ArrayList<>();
     private volatile WorkloadSupervisor workloads;
     private ScheduledExecutorService workloadWorker;
+    private java.util.concurrent.ExecutorService workloadRemovals;
     /** Log reads block on the engine: never on the event loop or the workload worker. */
     private java.util.concurrent.ExecutorService logReaders;
     private final Map<Long, java.io.Closeable> logStreams = new java.util.concurrent.ConcurrentHashMap<>();
@@ -148,8 +149,10 @@ public class AgentComponent implements AgentState, AgentSession {
                 new DefaultThreadFactory("outpost-agent-workloads", true));
         workloadExecutor.setRemoveOnCancelPolicy(true);
         workloadWorker = workloadExecutor;
+        workloadRemovals = java.util.concurrent.Executors.newSingleThreadExecutor(
+                new DefaultThreadFactory("outpost-agent-removals", true));
         WorkloadSupervisor started = new WorkloadSupervisor(identityDir.resolve("assignments.json"), json, workloadWorker,
-                java.time.Clock.systemUTC(), this::reportStatus);
+                workloadRemovals, java.time.Clock.systemUTC(), this::reportStatus);
         synchronized (runtimesBeforeStart) {
             runtimesBeforeStart.forEach(started::addRuntime);
             runtimesBeforeStart.clear();
@@ -286,6 +289,7 @@ public class AgentComponent implements AgentState, AgentSession {
         stopped = true;
         supervisor.shutdownNow();
         workloadWorker.shutdownNow();
+        workloadRemovals.shutdownNow();
         logStreams.keySet().forEach(this::logsStopped);
         logReaders.shutdownNow();
         Channel open = channel;

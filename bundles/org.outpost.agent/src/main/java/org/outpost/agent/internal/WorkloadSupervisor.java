@@ -44,6 +44,9 @@ final class WorkloadSupervisor {
     private final Path file;
     private final ObjectMapper json;
     private final ScheduledExecutorService worker;
+    /** Stopping a container can take its whole stop timeout: never in the way of starting others. */
+    private final java.util.concurrent.Executor removals;
+    private final java.util.Set<String> removing = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private final Consumer<List<InstanceStatus>> reporter;
     private final Map<String, WorkloadRuntime> runtimes = new ConcurrentHashMap<>();
@@ -55,11 +58,12 @@ final class WorkloadSupervisor {
     private volatile List<String> usable = List.of();
     private volatile List<String> lastReportedRuntimes;
 
-    WorkloadSupervisor(Path file, ObjectMapper json, ScheduledExecutorService worker, Clock clock,
-            Consumer<List<InstanceStatus>> reporter) {
+    WorkloadSupervisor(Path file, ObjectMapper json, ScheduledExecutorService worker, java.util.concurrent.Executor removals,
+            Clock clock, Consumer<List<InstanceStatus>> reporter) {
         this.file = file;
         this.json = json;
         this.worker = worker;
+        this.removals = removals;
         this.clock = clock;
         this.reporter = reporter;
         loadSaved();
@@ -206,11 +210,22 @@ final class WorkloadSupervisor {
     }
 
     private void remove(WorkloadRuntime runtime, String id) {
+        if (!removing.add(id)) {
+            return; // already under way
+        }
         try {
-            runtime.remove(id);
-            LOG.info("Removed workload instance {} ({} runtime): no longer assigned to this node", id, runtime.name());
-        } catch (RuntimeException e) {
-            LOG.warn("Cannot remove {} from the {} runtime yet: {}", id, runtime.name(), e.toString());
+            removals.execute(() -> {
+                try {
+                    runtime.remove(id);
+                    LOG.info("Removed workload instance {} ({} runtime): no longer assigned to this node", id, runtime.name());
+                } catch (RuntimeException e) {
+                    LOG.warn("Cannot remove {} from the {} runtime yet: {}", id, runtime.name(), e.toString());
+                } finally {
+                    removing.remove(id);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            removing.remove(id); // stopping
         }
     }
 

@@ -43,7 +43,7 @@ class WorkloadSupervisorTest {
     private final BlockingQueue<List<InstanceStatus>> reports = new LinkedBlockingQueue<>();
 
     /** Holds instances in memory the way an engine would: they outlive the supervisor. */
-    static final class MemoryRuntime implements WorkloadRuntime {
+    static class MemoryRuntime implements WorkloadRuntime {
         final Map<String, InstanceStatus> held = new ConcurrentHashMap<>();
         final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile boolean up = true;
@@ -94,9 +94,13 @@ class WorkloadSupervisorTest {
     }
 
     private WorkloadSupervisor supervisor() {
+        return supervisor(Runnable::run);
+    }
+
+    private WorkloadSupervisor supervisor(java.util.concurrent.Executor removals) {
         ScheduledThreadPoolExecutor worker = new ScheduledThreadPoolExecutor(1);
         workers.add(worker);
-        return new WorkloadSupervisor(dir.resolve("agent/assignments.json"), json, worker,
+        return new WorkloadSupervisor(dir.resolve("agent/assignments.json"), json, worker, removals,
                 Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC), reports::add);
     }
 
@@ -189,5 +193,44 @@ class WorkloadSupervisorTest {
         docker.up = true;
         supervisor.reportAgain();
         assertEquals(InstanceStatus.Phase.Running, reportWith("default/thermo-aaaaa").phase());
+    }
+
+    @Test
+    void aSlowRemovalDoesNotHoldUpStartingOthers() throws Exception {
+        java.util.concurrent.CountDownLatch releaseRemoval = new java.util.concurrent.CountDownLatch(1);
+        MemoryRuntime docker = new MemoryRuntime() {
+            @Override
+            public void remove(String id) {
+                calls.add("removing " + id);
+                try {
+                    releaseRemoval.await(); // a container that takes its whole stop timeout
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.remove(id);
+            }
+        };
+        java.util.concurrent.ExecutorService removals = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            WorkloadSupervisor supervisor = supervisor(removals);
+            supervisor.addRuntime(docker);
+            supervisor.start(100);
+            supervisor.assigned(List.of(assignment("old-aaaaa")));
+            reportWith("default/old-aaaaa");
+
+            supervisor.assigned(List.of(assignment("new-bbbbb")));
+
+            assertEquals(InstanceStatus.Phase.Running, reportWith("default/new-bbbbb").phase());
+            assertTrue(docker.held.containsKey("default/old-aaaaa"), "the old one is still being removed");
+            Thread.sleep(500); // several passes while the removal hangs
+            assertEquals(1, docker.calls.stream().filter(c -> c.equals("removing default/old-aaaaa")).count(),
+                    "a removal under way is not started again: " + docker.calls);
+            releaseRemoval.countDown();
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(300);
+            assertEquals(java.util.Set.of("default/new-bbbbb"), docker.held.keySet());
+        } finally {
+            releaseRemoval.countDown();
+            removals.shutdownNow();
+        }
     }
 }
