@@ -42,7 +42,7 @@ public final class WorkloadLatency {
             }
             Arrays.sort(millis);
             System.out.printf("| runs | p50 ms | p99 ms | max ms |%n|---|---|---|---|%n| %d | %d | %d | %d |%n", runs,
-                    Stats.percentile(millis, 0.50), Stats.percentile(millis, 0.99), millis[runs - 1]);
+                    Stats.percentile(millis, 50), Stats.percentile(millis, 99), millis[runs - 1]);
         }
     }
 

@@ -151,9 +151,24 @@ final class WorkloadSupervisor {
         usable = runtimes.values().stream().filter(WorkloadSupervisor::answers).map(WorkloadRuntime::name).sorted().toList();
         Map<String, Assignment> wanted = desired;
         Map<String, InstanceStatus> states = new TreeMap<>();
-        for (Assignment a : wanted.values()) {
-            states.put(a.id(), applyOne(a));
+        // instances that are new here first: they wait, the ones already running only get checked
+        java.util.Set<String> known = new java.util.HashSet<>();
+        current.forEach(status -> known.add(status.id()));
+        wanted.values().stream().filter(a -> !known.contains(a.id())).forEach(a -> states.put(a.id(), applyOne(a)));
+        wanted.values().stream().filter(a -> known.contains(a.id())).forEach(a -> states.put(a.id(), applyOne(a)));
+        List<InstanceStatus> report = new ArrayList<>(states.values());
+        current = report;
+        List<String> runtimesNow = usable;
+        if (!report.equals(lastReported) || !runtimesNow.equals(lastReportedRuntimes)) {
+            reporter.accept(report);
+            lastReported = report;
+            lastReportedRuntimes = runtimesNow;
         }
+        removeUnassigned(wanted);
+    }
+
+    /** Whatever a runtime holds that no assignment names goes (off this thread: see {@link #remove}). */
+    private void removeUnassigned(Map<String, Assignment> wanted) {
         for (WorkloadRuntime runtime : runtimes.values()) {
             List<InstanceStatus> held;
             try {
@@ -167,14 +182,6 @@ final class WorkloadSupervisor {
                     remove(runtime, instance.id());
                 }
             }
-        }
-        List<InstanceStatus> report = new ArrayList<>(states.values());
-        current = report;
-        List<String> runtimesNow = usable;
-        if (!report.equals(lastReported) || !runtimesNow.equals(lastReportedRuntimes)) {
-            reporter.accept(report);
-            lastReported = report;
-            lastReportedRuntimes = runtimesNow;
         }
     }
 
