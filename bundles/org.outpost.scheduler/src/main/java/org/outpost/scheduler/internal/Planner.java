@@ -415,10 +415,6 @@ final class Planner {
             this.memoryRequest = requests[1];
         }
 
-        String key() {
-            return workload.namespace() + "/" + workload.name();
-        }
-
         boolean perNode() {
             return workload.kind() == Kind.DAEMON_SET
                     || workload.bundles() != null && workload.bundles().mode() == BundleSet.Mode.ALL_NODES;

@@ -121,7 +121,7 @@ public class SchedulerComponent {
     private void requestRound() {
         if (roundQueued.compareAndSet(false, true)) {
             try {
-                loop.schedule(this::round, 20, TimeUnit.MILLISECONDS);
+                loop.schedule(this::round, 5, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 roundQueued.set(false); // stopping
             }
