@@ -5,9 +5,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.outpost.api.ErrorCode;
 import org.outpost.api.NodeRegistry;
-import org.outpost.api.OutpostException;
 
 @Command(scope = "edge", name = "cordon", description = "Stops placing new workload instances on a node.",
         detailedDescription = "What runs there keeps running; edge:drain also moves Deployment instances away. Runs on the server.")
@@ -24,14 +22,7 @@ public class CordonCommand extends EdgeAction {
     @Override
     protected void run() throws Exception {
         NodeRegistry nodes = requireServer(registry, "node");
-        try {
-            nodes.cordon(name, true);
-        } catch (OutpostException e) {
-            if (e.code() == ErrorCode.NOT_FOUND) {
-                throw fail("node " + name + " not found", e);
-            }
-            throw e;
-        }
+        cordon(nodes, name, true);
         out().println("node/" + name + " cordoned");
     }
 }

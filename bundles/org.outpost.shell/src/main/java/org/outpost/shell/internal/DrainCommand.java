@@ -7,9 +7,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.outpost.api.ErrorCode;
 import org.outpost.api.NodeRegistry;
-import org.outpost.api.OutpostException;
 import org.outpost.workload.WorkloadRegistry;
 
 @Command(scope = "edge", name = "drain", description = "Cordons a node and moves its Deployment instances elsewhere.",
@@ -33,14 +31,7 @@ public class DrainCommand extends EdgeAction {
     protected void run() throws Exception {
         NodeRegistry nodes = requireServer(registry, "node");
         WorkloadRegistry placed = requireServer(workloads, "workload");
-        try {
-            nodes.cordon(name, true);
-        } catch (OutpostException e) {
-            if (e.code() == ErrorCode.NOT_FOUND) {
-                throw fail("node " + name + " not found", e);
-            }
-            throw e;
-        }
+        cordon(nodes, name, true);
         out().println("node/" + name + " cordoned");
         List<String> evicted = placed.evict(name);
         evicted.forEach(id -> out().println("evicting instance " + id));

@@ -7,7 +7,9 @@ import java.time.Instant;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.support.CommandException;
+import org.outpost.api.ErrorCode;
 import org.outpost.api.LocalNode;
+import org.outpost.api.NodeRegistry;
 import org.outpost.api.OutpostException;
 import org.outpost.api.RoleManager;
 
@@ -88,6 +90,18 @@ abstract class EdgeAction implements Action {
                     + " commands again in a moment";
         }
         return "no server runs in this process; " + family + " commands run on the server " + SERVER_HINT;
+    }
+
+    /** Cordons or uncordons a node; an unknown node is a one-line failure. */
+    static void cordon(NodeRegistry nodes, String name, boolean cordoned) throws CommandException {
+        try {
+            nodes.cordon(name, cordoned);
+        } catch (OutpostException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                throw fail("node " + name + " not found", e);
+            }
+            throw e;
+        }
     }
 
     static CommandException fail(String message) {

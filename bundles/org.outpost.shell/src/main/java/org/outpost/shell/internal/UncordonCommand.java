@@ -5,9 +5,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.outpost.api.ErrorCode;
 import org.outpost.api.NodeRegistry;
-import org.outpost.api.OutpostException;
 
 @Command(scope = "edge", name = "uncordon", description = "Lets workload instances be placed on a node again.",
         detailedDescription = "Undoes edge:cordon and edge:drain; instances moved away stay where they are. Runs on the server.")
@@ -24,14 +22,7 @@ public class UncordonCommand extends EdgeAction {
     @Override
     protected void run() throws Exception {
         NodeRegistry nodes = requireServer(registry, "node");
-        try {
-            nodes.cordon(name, false);
-        } catch (OutpostException e) {
-            if (e.code() == ErrorCode.NOT_FOUND) {
-                throw fail("node " + name + " not found", e);
-            }
-            throw e;
-        }
+        cordon(nodes, name, false);
         out().println("node/" + name + " uncordoned");
     }
 }
