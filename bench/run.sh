@@ -46,7 +46,7 @@ if [ ! -f "$jar" ] || [ ! -d "$bench/target/lib" ] \
     if ! (cd "$root" && mvn -B -q -f bench/pom.xml package); then
         # org.outpost.security is not in the local repository yet: install it, then retry.
         echo "bench: installing org.outpost.security for bench/ ..." >&2
-        (cd "$root" && mvn -B -q -DskipTests install -pl bundles/org.outpost.security -am)
+        (cd "$root" && mvn -B -q -DskipTests install -pl bench -am)
         (cd "$root" && mvn -B -q -f bench/pom.xml package)
     fi
 fi

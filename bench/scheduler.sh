@@ -9,7 +9,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 jar="$root/bench/target/outpost-bench-0.1.0.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$root/bench/src" "$root/bench/pom.xml" -newer "$jar" -print -quit)" ]; then
     echo "bench: building (mvn -DskipTests install of the bundles bench/ needs, then bench/) ..." >&2
-    (cd "$root" && mvn -B -q -DskipTests install -pl bundles/org.outpost.scheduler,bundles/org.outpost.store.mvstore,bundles/org.outpost.security -am)
+    (cd "$root" && mvn -B -q -DskipTests install -pl bench -am)
     (cd "$root" && mvn -B -q -f bench/pom.xml package)
 fi
 java_bin="java"

@@ -9,9 +9,8 @@ if ! need java || ! need mvn; then
     echo "test.sh: a JDK 17 and Maven are needed (java and mvn on PATH)" >&2
     exit 1
 fi
-# The tests use only the JDK, Maven and what Maven Central serves; procps gives ps/kill to the scripts.
-if ! need ps && need apt-get; then
-    apt-get update -qq && apt-get install -y -qq procps >/dev/null
-fi
+# Real components the tests start: Mosquitto, protoc, pymodbus (and procps for ps/kill). Docker
+# Engine comes with scripts/docker-engine.sh when a container test first needs it.
+bash scripts/test-prereqs.sh
 # Stale cached bundles from an earlier build would shadow the ones just built.
 exec mvn -B -ntp clean install "$@"

@@ -149,7 +149,7 @@ public abstract class OutpostKarafTestSupport {
                 "org.junit", "org.junit.runner", "javax.inject", "org.ops4j.pax.exam",
                 "org.osgi.framework", "org.osgi.util.tracker", "org.osgi.service.cm",
                 "org.apache.karaf.features", "org.apache.karaf.shell.api.console",
-                "org.outpost.api", "com.fasterxml.jackson.databind",
+                "org.outpost.api", "org.outpost.api.device", "org.outpost.outbox", "com.fasterxml.jackson.databind",
                 // the types in config()'s code, loaded when JUnit lists the test methods: optional, so
                 // a container without them still resolves the probe
                 "org.ops4j.pax.exam.options;resolution:=optional", "org.ops4j.pax.exam.karaf.options;resolution:=optional",

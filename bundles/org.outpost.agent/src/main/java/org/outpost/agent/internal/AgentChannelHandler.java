@@ -51,8 +51,10 @@ final class AgentChannelHandler extends SimpleChannelInboundHandler<TextWebSocke
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) throws IOException {
-        JsonNode message = json.readTree(frame.text());
-        switch (message.path("type").asText("")) {
+        String text = frame.text();
+        JsonNode message = json.readTree(text);
+        String type = message.path("type").asText("");
+        switch (type) {
             case "welcome" -> {
                 session.welcomed(message);
                 heartbeats = ctx.executor().scheduleAtFixedRate(() -> heartbeat(ctx), heartbeatMillis, heartbeatMillis,
@@ -65,7 +67,8 @@ final class AgentChannelHandler extends SimpleChannelInboundHandler<TextWebSocke
             case "logs-stop" -> session.logsStopped(message.path("stream").asLong());
             case "error" -> session.refused(message.path("code").asText(), message.path("message").asText());
             default -> {
-                // newer servers may send more; an agent ignores what it does not know
+                // other bundles' messages; newer servers may send more, and what nobody takes is ignored
+                session.extensionMessage(type, text);
             }
         }
     }

@@ -129,8 +129,12 @@ public class AgentComponent implements AgentState, AgentSession {
     private ScheduledFuture<?> pendingRetry; // guarded by this
     private final AtomicLong lastRevision = new AtomicLong();
 
+    private final ServerExtensions extensions = new ServerExtensions();
+    private org.osgi.framework.BundleContext bundleContext;
+
     @Activate
-    void activate(Config config) {
+    void activate(Config config, org.osgi.framework.BundleContext context) {
+        bundleContext = context;
         server = URI.create(config.serverUrl().trim());
         tokenFile = config.tokenFile().isBlank() ? null : Path.of(config.tokenFile().trim());
         identityDir = node.dataDir().resolve("agent");
@@ -235,6 +239,20 @@ public class AgentComponent implements AgentState, AgentSession {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addMessageHandler(org.outpost.api.ServerMessageHandler handler, Map<String, Object> properties) {
+        extensions.add(handler, properties);
+    }
+
+    void removeMessageHandler(org.outpost.api.ServerMessageHandler handler, Map<String, Object> properties) {
+        extensions.remove(handler, properties);
+    }
+
+    @Override
+    public boolean extensionMessage(String type, String message) {
+        return extensions.dispatch(type, message);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addRuntime(WorkloadRuntime runtime) {
         synchronized (runtimesBeforeStart) {
             if (workloads == null) {
@@ -287,6 +305,7 @@ public class AgentComponent implements AgentState, AgentSession {
     @Deactivate
     void deactivate() {
         stopped = true;
+        extensions.linkDown();
         supervisor.shutdownNow();
         workloadWorker.shutdownNow();
         workloadRemovals.shutdownNow();
@@ -393,6 +412,9 @@ public class AgentComponent implements AgentState, AgentSession {
                 connected = false;
                 channel = null;
                 closeLogStreams();
+                if (!stopped) {
+                    supervisor.execute(extensions::linkDown);
+                }
                 if (stopped) {
                     return;
                 }
@@ -535,6 +557,10 @@ public class AgentComponent implements AgentState, AgentSession {
         WorkloadSupervisor supervising = workloads;
         if (supervising != null) {
             supervising.reportAgain();
+        }
+        Channel open = channel;
+        if (open != null) {
+            supervisor.execute(() -> extensions.linkUp(bundleContext, open, node.name()));
         }
     }
 

@@ -38,4 +38,7 @@ interface AgentSession {
     void refused(String code, String message);
 
     void channelFailed(Throwable cause);
+
+    /** A message of a type the agent itself does not handle; false when no extension takes it. */
+    boolean extensionMessage(String type, String message);
 }

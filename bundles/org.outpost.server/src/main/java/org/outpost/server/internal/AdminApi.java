@@ -44,6 +44,9 @@ final class AdminApi {
         if (parts.length == 4 && parts[1].equals("v1") && (parts[2].equals("nodes") || parts[2].equals("tokens"))) {
             return method + " /v1/" + parts[2] + "/{name}";
         }
+        if (parts.length >= 5 && parts[1].equals("v1") && parts[2].equals("devices")) {
+            return method + " /v1/devices/{node}/{device}" + (parts.length == 6 ? "/" + (parts[5].equals("write") ? "write" : "other") : "");
+        }
         if (parts.length == 5 && parts[1].equals("v1") && parts[2].equals("workloads")) {
             return method + " /v1/workloads/{namespace}/{name}";
         }
@@ -52,12 +55,17 @@ final class AdminApi {
             return method + " /v1/workloads/{namespace}/{name}/" + parts[5];
         }
         return switch (path) {
-            case "/healthz", "/metrics", "/v1/join", "/v1/nodes", "/v1/tokens", "/v1/status", "/v1/workloads" -> method + " " + path;
+            case "/healthz", "/metrics", "/v1/join", "/v1/nodes", "/v1/tokens", "/v1/status", "/v1/workloads", "/v1/devices",
+                    "/v1/readings", "/v1/rules", "/v1/alerts", "/v1/telemetry" -> method + " " + path;
             default -> "other";
         };
     }
 
     ApiResponse handle(String method, String path, String authorization, byte[] body) {
+        return handle(method, path, Map.of(), authorization, body);
+    }
+
+    ApiResponse handle(String method, String path, Map<String, java.util.List<String>> query, String authorization, byte[] body) {
         try {
             if (path.equals("/healthz")) {
                 return method.equals("GET") ? healthz() : notAllowed(method, path);
@@ -97,6 +105,9 @@ final class AdminApi {
             if (path.equals("/v1/workloads") || path.startsWith("/v1/workloads/")) {
                 return new WorkloadApi(ctx).handle(method, path, body);
             }
+            if (DeviceApi.handles(path)) {
+                return new DeviceApi(ctx).handle(method, path, query, body);
+            }
             if (path.startsWith("/v1/tokens/")) {
                 return method.equals("DELETE") ? revokeToken(path.substring("/v1/tokens/".length())) : notAllowed(method, path);
             }
@@ -118,7 +129,7 @@ final class AdminApi {
     private ApiResponse metrics() {
         Map<NodeStatus, Integer> counts = ctx.registry().countByStatus();
         return ApiResponse.text("text/plain; version=0.0.4; charset=utf-8",
-                ctx.metrics().render(counts, ctx.store().revision(), ctx.sessions().size()));
+                ctx.metrics().render(counts, ctx.store().revision(), ctx.sessions().size()) + ctx.devices().metrics());
     }
 
     private ApiResponse status() throws IOException {

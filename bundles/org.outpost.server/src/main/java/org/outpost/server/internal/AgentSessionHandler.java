@@ -104,6 +104,29 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
                     server.logs().ended(node, message.path("stream").asLong(), error.isTextual() ? error.asText() : null);
                 }
             }
+            case "readings" -> {
+                if (!introduced) {
+                    refuse(ErrorCode.INVALID_ARGUMENT, "send hello before readings");
+                    return;
+                }
+                ordered.execute(() -> {
+                    try {
+                        send(server.devices().readings(node, message));
+                    } catch (OutpostException | IllegalArgumentException e) {
+                        refuse(ErrorCode.INVALID_ARGUMENT, "unreadable readings: " + e.getMessage());
+                    }
+                });
+            }
+            case "devices" -> {
+                if (introduced) {
+                    ordered.execute(() -> server.devices().reported(node, message));
+                }
+            }
+            case "device-write-result" -> {
+                if (introduced) {
+                    server.devices().writeResult(message);
+                }
+            }
             default -> refuse(ErrorCode.INVALID_ARGUMENT, "unknown message type '" + type + "'");
         }
     }
@@ -140,6 +163,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
             long registered = server.store().get(NodeRegistryService.specKey(node)).map(KeyValue::createRevision).orElse(current);
             watchOwnSpec(Math.max(registered - 1, Math.min(message.path("lastRevision").asLong(0), current)));
             watchAssignments(current);
+            server.devices().connected(node);
             LOG.info("Agent {} connected from {}", node, address);
         } catch (OutpostException e) {
             LOG.info("Agent {} refused: {}", node, e.getMessage());
@@ -322,6 +346,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
                 server.sessions().closed(node, channel);
                 server.logs().disconnected(node);
                 server.registry().disconnected(node);
+                server.devices().disconnected(node);
                 LOG.info("Agent {} disconnected", node);
             }
         });

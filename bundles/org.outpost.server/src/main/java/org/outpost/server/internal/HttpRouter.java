@@ -57,7 +57,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, false, ApiResponse.error(ErrorCode.INVALID_ARGUMENT, "malformed HTTP request"));
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).path();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
         if (path.equals(AGENT_PATH)) {
             upgradeToAgentChannel(ctx, request);
             return;
@@ -70,7 +71,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         ordered.execute(() -> {
             ApiResponse response;
             try {
-                response = api.handle(method, path, authorization, body);
+                response = api.handle(method, path, uri.parameters(), authorization, body);
             } catch (RuntimeException e) {
                 response = ApiResponse.error(ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName());
             }

@@ -71,6 +71,9 @@ public class ServerComponent {
         @AttributeDefinition(description = "Seconds without heartbeats before a node is NotReady", min = "1")
         int nodeTimeoutSeconds() default 10;
 
+        @AttributeDefinition(description = "Readings kept per device channel for edge:read and /v1/readings", min = "1")
+        int readingHistory() default 1000;
+
         @AttributeDefinition(description = "Days a node certificate is valid", min = "1")
         int nodeCertificateDays() default 365;
 
@@ -103,8 +106,9 @@ public class ServerComponent {
         AgentSessions sessions = new AgentSessions();
         LogStreams logs = new LogStreams(sessions, json);
         WorkloadRegistryService workloads = new WorkloadRegistryService(store, json, clock);
+        DeviceHub devices = new DeviceHub(store, sessions, json, config.readingHistory());
         ServerContext server = new ServerContext(node, store, ca, registry, tokens, admin, new ServerMetrics(),
-                sessions, logs, workloads, json, workers, Duration.ofDays(config.nodeCertificateDays()),
+                sessions, logs, workloads, devices, json, workers, Duration.ofDays(config.nodeCertificateDays()),
                 Math.max(30, 3 * config.nodeTimeoutSeconds()));
 
         InetAddress bind = InetAddress.getByName(config.bindAddress());
@@ -140,6 +144,7 @@ public class ServerComponent {
         registrations.add(context.registerService(JoinTokens.class, tokens, null));
         registrations.add(context.registerService(WorkloadRegistry.class, workloads, null));
         registrations.add(context.registerService(WorkloadLogs.class, logs, null));
+        registrations.add(context.registerService(org.outpost.api.device.FleetDevices.class, devices, null));
         registrations.add(context.registerService(ServerState.class, new ServerState() {
             @Override
             public String url() {
@@ -192,6 +197,9 @@ public class ServerComponent {
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:status\n")
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:workloads      (the sample workload sample-ticker)\n")
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:logs sample-ticker\n")
+                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:devices        (simulated sensors and this host)\n")
+                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:read sensors\n")
+                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:read host --follow\n")
                     .append("  ./outpost agent --server ").append(url).append(" --token-file ").append(tokenFile)
                     .append(" --data-dir ./outpost-agent1 --node-name gw-1 --labels site=plant-a\n")
                     .append("  curl -sk -H \"Authorization: Bearer $(cat ").append(adminFile).append(")\" ").append(url).append("/v1/nodes\n")

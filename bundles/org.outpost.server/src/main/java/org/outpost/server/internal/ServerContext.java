@@ -21,6 +21,7 @@ record ServerContext(
         AgentSessions sessions,
         LogStreams logs,
         WorkloadRegistryService workloads,
+        DeviceHub devices,
         ObjectMapper json,
         ExecutorService workers,
         Duration nodeCertificateValidity,

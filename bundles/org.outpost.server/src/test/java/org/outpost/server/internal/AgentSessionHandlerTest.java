@@ -60,11 +60,12 @@ class AgentSessionHandlerTest {
             channel.writeInbound(new TextWebSocketFrame(text));
         }
 
-        /** The next frame other than an assignments list (the server sends one after every welcome). */
+        /** The next frame other than an assignments or rules list (the server sends both after every welcome). */
         JsonNode next(String what) throws Exception {
             while (true) {
                 JsonNode message = anyNext(what);
-                if (!"assignments".equals(message.path("type").asText())) {
+                String type = message.path("type").asText();
+                if (!"assignments".equals(type) && !"rules".equals(type)) {
                     return message;
                 }
             }

@@ -51,7 +51,8 @@ final class ServerFixture implements AutoCloseable {
         this.registry = new NodeRegistryService(store, json, clock, nanos::get, SERVER_NODE, NODE_TIMEOUT);
         this.context = new ServerContext(new TestNode(SERVER_NODE, dataDir, START), store, ca, registry, tokens, admin,
                 metrics, sessions, new LogStreams(sessions, json),
-                new WorkloadRegistryService(store, json, clock), json, workers, Duration.ofDays(30), 30);
+                new WorkloadRegistryService(store, json, clock), new DeviceHub(store, sessions, json, 100), json, workers,
+                Duration.ofDays(30), 30);
     }
 
     static ObjectMapper newJson() {

@@ -31,6 +31,9 @@ abstract class EdgeAction implements Action {
     @Reference(optional = true)
     RoleManager roleManager;
 
+    @Reference(optional = true)
+    org.apache.karaf.shell.api.console.Session session;
+
     /** Where the command prints; null means {@code System.out} (the session's stream in Karaf). */
     PrintStream out;
 
@@ -51,6 +54,18 @@ abstract class EdgeAction implements Action {
 
     protected PrintStream out() {
         return out != null ? out : System.out;
+    }
+
+    /**
+     * Where a command that runs until Ctrl-C ({@code --follow}) prints: the session's console, which
+     * reaches the user line by line; {@code System.out} is handed over only when the command ends
+     * when it runs as a single remote command.
+     */
+    protected PrintStream liveOut() {
+        if (out != null) {
+            return out;
+        }
+        return session != null && session.getConsole() != null ? session.getConsole() : System.out;
     }
 
     protected Instant now() {

@@ -79,6 +79,7 @@ public class LogsCommand extends EdgeAction {
             }
             return;
         }
+        java.io.PrintStream live = liveOut();
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         List<Closeable> streams = new ArrayList<>();
         try {
@@ -99,17 +100,18 @@ public class LogsCommand extends EdgeAction {
                     }));
                     open++;
                 } catch (RuntimeException e) {
-                    out().println(label + "(" + e.getMessage() + ")");
+                    live.println(label + "(" + e.getMessage() + ")");
                 }
             }
             while (open > 0) {
                 Event event = events.take(); // Ctrl-C interrupts the command thread
                 if (event.line() != null) {
-                    out().println(event.line());
+                    live.println(event.line());
+                    live.flush();
                 } else {
                     open--;
                     if (event.error() != null) {
-                        out().println((prefix ? "[" + event.ended().assignment().instance() + "] " : "") + "(" + event.error() + ")");
+                        live.println((prefix ? "[" + event.ended().assignment().instance() + "] " : "") + "(" + event.error() + ")");
                     }
                 }
             }

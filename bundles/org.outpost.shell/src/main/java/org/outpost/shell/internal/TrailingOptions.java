@@ -50,7 +50,18 @@ final class TrailingOptions {
                         }
                         value = words.get(++i);
                     }
-                    field.set(command, value);
+                    if (List.class.isAssignableFrom(field.getType())) {
+                        // multi-valued options (--channel, --set) collect every occurrence
+                        @SuppressWarnings("unchecked")
+                        List<String> values = (List<String>) field.get(command);
+                        if (values == null) {
+                            values = new ArrayList<>();
+                            field.set(command, values);
+                        }
+                        values.add(value);
+                    } else {
+                        field.set(command, value);
+                    }
                 }
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException(e);
