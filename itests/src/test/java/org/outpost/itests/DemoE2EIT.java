@@ -56,6 +56,29 @@ class DemoE2EIT {
             assertEquals(0, logs.exitCode(), logs.output());
             assertTrue(logs.output().contains("org.outpost.sample.ticker"), logs.output());
 
+            // the demo's devices: simulated sensors and this host, read by the local agent, seen by the server
+            assertTrue(banner.contains("edge:read sensors"), banner);
+            awaitValue("both demo devices Connected", Duration.ofSeconds(60), () -> {
+                try {
+                    return outpost.shell(shellView, "edge:devices").output();
+                } catch (IOException | InterruptedException e) {
+                    return e.toString();
+                }
+            }, out -> out.lines().filter(l -> l.matches(hostNode + "\\s+(sensors\\s+simulated|host\\s+linux)\\s+Connected\\s+4\\s+.*")).count() == 2);
+            OutpostProcesses.Result sensors = outpost.shell(shellView, "edge:read", "sensors");
+            assertEquals(0, sensors.exitCode(), sensors.output());
+            for (String channel : List.of("temperature", "humidity", "pressure", "door")) {
+                assertTrue(sensors.output().lines().anyMatch(l -> l.startsWith(channel + " ") && l.contains(" GOOD ")), sensors.output());
+            }
+            OutpostProcesses.Result host = outpost.shell(shellView, "edge:read", hostNode + "/host", "load");
+            assertEquals(0, host.exitCode(), host.output());
+            String loadLine = host.output().lines().filter(l -> l.startsWith("load ")).findFirst().orElseThrow();
+            double load = Double.parseDouble(loadLine.trim().split("\\s+")[1]);
+            double actual = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+            assertTrue(Math.abs(load - actual) < 2.0, "the host's real 1-minute load " + actual + " ~ read " + load);
+            OutpostProcesses.Result rules = outpost.shell(shellView, "edge:rules");
+            assertTrue(rules.output().contains("warm") && rules.output().contains("temperature > 25 for 5s"), rules.output());
+
             OutpostProcesses.Result stop = outpost.run(Duration.ofSeconds(90), "stop", "--data-dir", dataDir.toString());
             assertEquals(0, stop.exitCode(), stop.output());
             assertTrue(demo.process().waitFor(30, TimeUnit.SECONDS), "the demo exits after stop");

@@ -34,7 +34,9 @@ public class EdgeCommandsPaxExamIT extends OutpostKarafTestSupport {
     private static final Pattern SCOPED_TOKEN = Pattern.compile("^K10[0-9a-f]{64}::[a-z0-9]+\\.[a-z0-9]+$");
     private static final List<String> EDGE_COMMANDS =
             List.of("status", "nodes", "node", "label", "token", "node-delete", "role", "leave", "deploy", "workloads", "workload", "scale", "delete",
-                    "rollback", "logs", "cordon", "uncordon", "drain");
+                    "rollback", "logs", "cordon", "uncordon", "drain",
+                    "drivers", "devices", "device", "device-add", "device-remove", "read", "write", "rules", "rule-add", "rule-remove",
+                    "outbox", "cloud", "cloud-connect", "cloud-disconnect");
 
     /** Every test runs against a server that is up (services registered). */
     @Before
