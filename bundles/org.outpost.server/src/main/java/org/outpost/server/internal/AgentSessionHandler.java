@@ -111,7 +111,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
                 }
                 ordered.execute(() -> {
                     try {
-                        send(server.devices().readings(node, message));
+                        send(server.devices().readings(node, certSerial, message));
                     } catch (OutpostException | IllegalArgumentException e) {
                         refuse(ErrorCode.INVALID_ARGUMENT, "unreadable readings: " + e.getMessage());
                     }

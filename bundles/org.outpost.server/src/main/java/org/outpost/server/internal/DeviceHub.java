@@ -91,6 +91,8 @@ final class DeviceHub implements FleetDevices {
         volatile JsonNode outbox;
         volatile long reportedAt;
         final long[] highest = {-1, -1};
+        /** The certificate serial of the identity the sequence numbers belong to. */
+        String identity;
         long highestPersistedAt;
         final AtomicLong received = new AtomicLong();
         final AtomicLong duplicates = new AtomicLong();
@@ -104,12 +106,14 @@ final class DeviceHub implements FleetDevices {
 
     /**
      * One batch of readings and alerts from a node's outbox. New ones are kept; ones already kept
-     * (sent again after a lost channel) are dropped. Returns the acknowledgement to send.
+     * (sent again after a lost channel) are dropped. Sequence numbers count per node identity
+     * ({@code certSerial}): a node that joined afresh, e.g. with a new data directory, starts a new
+     * outbox at 1. Returns the acknowledgement to send.
      */
-    ObjectNode readings(String node, JsonNode message) {
+    ObjectNode readings(String node, String certSerial, JsonNode message) {
         NodeState state = state(node);
         synchronized (state) {
-            if (state.highest[0] < 0) loadHighest(node, state);
+            if (state.highest[0] < 0 || !certSerial.equals(state.identity)) loadHighest(node, certSerial, state);
             Base64.Decoder base64 = Base64.getDecoder();
             for (JsonNode item : message.path("items")) {
                 long seq = item.path("seq").asLong(-1);
@@ -184,7 +188,8 @@ final class DeviceHub implements FleetDevices {
         state.devices = Map.copyOf(devices);
         state.outbox = message.path("outbox");
         state.reportedAt = System.currentTimeMillis();
-        state.history.keySet().removeIf(key -> !devices.containsKey(key.substring(0, key.indexOf('/'))));
+        // history stays even for devices missing from this report: a restarting agent reports before
+        // its configurations are back, and the readings it forwarded are gone from its outbox
     }
 
     void writeResult(JsonNode message) {
@@ -206,18 +211,15 @@ final class DeviceHub implements FleetDevices {
         }
     }
 
-    void nodeDeleted(String node) {
-        nodes.remove(node);
-        store.delete(SEQ_PREFIX + node);
-    }
-
-    private void loadHighest(String node, NodeState state) {
+    private void loadHighest(String node, String certSerial, NodeState state) {
         Optional<KeyValue> saved = store.get(SEQ_PREFIX + node);
         state.highest[0] = 0;
         state.highest[1] = 0;
+        state.identity = certSerial;
         if (saved.isEmpty()) return;
         try {
             JsonNode value = json.readTree(saved.get().value());
+            if (!certSerial.equals(value.path("identity").asText())) return;
             state.highest[0] = value.path("urgent").asLong(0);
             state.highest[1] = value.path("normal").asLong(0);
         } catch (IOException e) {
@@ -228,6 +230,7 @@ final class DeviceHub implements FleetDevices {
     private void persistHighest(String node, NodeState state, long now) {
         if (state.highest[0] < 0) return;
         ObjectNode value = json.createObjectNode();
+        value.put("identity", state.identity);
         value.put("urgent", state.highest[0]);
         value.put("normal", state.highest[1]);
         try {

@@ -71,12 +71,12 @@ class DeviceHubTest {
         try (ServerFixture server = new ServerFixture(dir)) {
             DeviceHub hub = new DeviceHub(server.store, new AgentSessions(), server.json, 100);
             report(server, hub);
-            JsonNode ack = hub.readings("gw-1", batch(server, 1, 1, 10));
+            JsonNode ack = hub.readings("gw-1", "serial-1", batch(server, 1, 1, 10));
             assertEquals("readings-ack", ack.path("type").asText());
             assertEquals(1, ack.path("batch").asLong());
             // a lost channel: the agent sends 6..15 again, then 16..20
-            hub.readings("gw-1", batch(server, 1, 6, 10));
-            hub.readings("gw-1", batch(server, 2, 16, 5));
+            hub.readings("gw-1", "serial-1", batch(server, 1, 6, 10));
+            hub.readings("gw-1", "serial-1", batch(server, 2, 16, 5));
             List<DeviceHub.Stored> kept = hub.stored("gw-1", "boiler", "temp", 0);
             assertEquals(20, kept.size());
             for (int i = 0; i < 20; i++) assertEquals(i + 1, kept.get(i).seq());
@@ -92,8 +92,13 @@ class DeviceHubTest {
             hub.disconnected("gw-1");
             DeviceHub restarted = new DeviceHub(server.store, new AgentSessions(), server.json, 100);
             report(server, restarted);
-            restarted.readings("gw-1", batch(server, 1, 18, 5));
+            restarted.readings("gw-1", "serial-1", batch(server, 1, 18, 5));
             assertEquals(List.of(21L, 22L), restarted.stored("gw-1", "boiler", "temp", 0).stream().map(DeviceHub.Stored::seq).toList());
+
+            // the node joined afresh (new identity, new data directory): its new outbox counts from 1 again
+            restarted.readings("gw-1", "serial-2", batch(server, 1, 1, 3));
+            assertEquals(List.of(1L, 2L, 3L, 21L, 22L),
+                    restarted.stored("gw-1", "boiler", "temp", 0).stream().map(DeviceHub.Stored::seq).toList());
         }
     }
 
@@ -102,7 +107,7 @@ class DeviceHubTest {
         try (ServerFixture server = new ServerFixture(dir)) {
             DeviceHub hub = new DeviceHub(server.store, new AgentSessions(), server.json, 5);
             report(server, hub);
-            hub.readings("gw-1", batch(server, 1, 1, 12));
+            hub.readings("gw-1", "serial-1", batch(server, 1, 1, 12));
             assertEquals(List.of(8L, 9L, 10L, 11L, 12L), hub.stored("gw-1", "boiler", null, 0).stream().map(DeviceHub.Stored::seq).toList());
             assertThrows(OutpostException.class, () -> hub.latest("gw-1", "pump"));
             assertNull(hub.device("gw-2", "boiler"));
@@ -120,8 +125,8 @@ class DeviceHubTest {
             item.put("priority", 2);
             item.put("data", Base64.getEncoder().encodeToString(TelemetryCodec.encode(
                     new Alert("hot", "boiler", "temp", 9, true, 95, "temp > 90"))));
-            hub.readings("gw-1", message);
-            hub.readings("gw-1", batch(server, 4, 3, 1));
+            hub.readings("gw-1", "serial-1", message);
+            hub.readings("gw-1", "serial-1", batch(server, 4, 3, 1));
             assertEquals(1, hub.alerts().size());
             assertEquals(4, hub.alerts().get(0).seq());
             assertEquals(1, hub.telemetry().get(0).received() - 1, "the urgent lane counts apart: reading 3 is new");
