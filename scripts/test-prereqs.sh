@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real components Outpost's tests start: Mosquitto (upstream broker, mosquitto_sub),
-# protoc (independent payload decoding), and pymodbus (an independent Modbus-TCP server).
+# protoc (independent payload decoding), pymodbus (an independent Modbus-TCP server), and curl (a
+# REST client of its own for the Kura REST paths).
 # Docker Engine is installed by scripts/docker-engine.sh when a container test first needs it.
 set -euo pipefail
 missing=()
@@ -9,6 +10,7 @@ command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 /usr/bin/python3 -c 'import pymodbus' >/dev/null 2>&1 || missing+=(python3-pymodbus)
 command -v ps >/dev/null 2>&1 || missing+=(procps)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
     if ! command -v apt-get >/dev/null 2>&1; then
         echo "test-prereqs.sh: the tests need ${missing[*]} and there is no apt-get to install them" >&2

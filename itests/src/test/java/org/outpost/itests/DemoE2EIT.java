@@ -43,6 +43,8 @@ class DemoE2EIT {
 
             // the sample workload: a BundleDeployment running in the local agent's own framework
             assertTrue(banner.contains("edge:logs sample-ticker"), banner);
+            assertTrue(banner.contains("Kura REST: the URL in " + dataDir + "/rest/url"), banner);
+            await("the Kura REST url", Duration.ofSeconds(60), () -> java.nio.file.Files.isRegularFile(dataDir.resolve("rest/url")));
             awaitValue("sample-ticker running on the local agent", Duration.ofSeconds(60), () -> {
                 try {
                     return outpost.shellJson(shellView, "edge:workload", "sample-ticker", "-o", "json").path("ready").asInt();

@@ -76,6 +76,12 @@ final class OutpostProcesses implements AutoCloseable {
 
     Node start(String name, List<String> args) throws IOException {
         Files.createDirectories(work);
+        boolean startsNode = !args.isEmpty() && List.of("server", "agent", "demo").contains(args.get(0));
+        if (startsNode && !args.contains("--rest-port")) {
+            // each node its own Kura REST port (DIR/rest/url), so that nodes started side by side never race for 8443
+            args = new ArrayList<>(args);
+            args.addAll(List.of("--rest-port", String.valueOf(freePort())));
+        }
         Path output = work.resolve(name + "-" + started.size() + ".out");
         List<String> command = new ArrayList<>(List.of("bash", repo.resolve("outpost").toString()));
         command.addAll(args);

@@ -112,6 +112,22 @@ final class Instance {
         }
     }
 
+    static final int DEFAULT_REST_PORT = 8443;
+
+    /** The REST port recorded for this instance, else 8443 when free, else a free one. */
+    int restPort() throws IOException {
+        String recorded = CfgFile.get(etc().resolve("org.outpost.kura.rest.cfg"), "port");
+        if (recorded != null && recorded.matches("\\d{1,5}")) {
+            return Integer.parseInt(recorded);
+        }
+        if (isFree(DEFAULT_REST_PORT)) {
+            return DEFAULT_REST_PORT;
+        }
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     private static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;

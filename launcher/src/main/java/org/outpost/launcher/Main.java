@@ -46,7 +46,7 @@ public final class Main {
     static final String SERVER_USAGE = """
             Usage: outpost server [--data-dir DIR] [--bind ADDR] [--https-port N] [--node-name NAME]
                                   [--labels k=v,...] [--node-timeout SECONDS] [--eviction-timeout SECONDS]
-                                  [--runtime docker]
+                                  [--runtime docker] [--rest-port N|off]
 
               --data-dir DIR        instance directory: config, state, logs (default ./outpost-data)
               --bind ADDR           address the HTTPS endpoint listens on (default 127.0.0.1)
@@ -59,6 +59,9 @@ public final class Main {
                                     are placed on other nodes (default 30)
               --runtime docker      also run containers on this node's Docker Engine (DOCKER_HOST or
                                     /var/run/docker.sock); every node runs bundles and features
+              --rest-port N|off     HTTPS port of this gateway's Kura REST paths (/services/deploy/v2,
+                                    /services/configuration/v2, /services/assets) on loopback; default
+                                    8443 when free, else a free port (see DIR/rest/url)
 
             Writes the node token to DIR/server/node-token and the admin credential to
             DIR/server/admin-token (both readable by the owner only).
@@ -66,7 +69,7 @@ public final class Main {
 
     static final String AGENT_USAGE = """
             Usage: outpost agent --server URL (--token TOKEN | --token-file FILE) [--data-dir DIR]
-                                 [--node-name NAME] [--labels k=v,...] [--runtime docker]
+                                 [--node-name NAME] [--labels k=v,...] [--runtime docker] [--rest-port N|off]
 
               --server URL          the server, e.g. https://127.0.0.1:6443
               --token TOKEN         join token (K10<ca-hash>::...); needed only for the first join
@@ -76,6 +79,9 @@ public final class Main {
               --labels k=v,...      node labels, e.g. site=plant-a,zone=boiler
               --runtime docker      also run containers on this node's Docker Engine (DOCKER_HOST or
                                     /var/run/docker.sock); every node runs bundles and features
+              --rest-port N|off     HTTPS port of this gateway's Kura REST paths (/services/deploy/v2,
+                                    /services/configuration/v2, /services/assets) on loopback; default
+                                    8443 when free, else a free port (see DIR/rest/url)
 
             After the first join the node keeps its identity in DIR/agent/ and restarts without a token.
             """;
@@ -89,7 +95,7 @@ public final class Main {
             """;
 
     static final String DEMO_USAGE = """
-            Usage: outpost demo [--data-dir DIR] [--https-port N]
+            Usage: outpost demo [--data-dir DIR] [--https-port N] [--rest-port N|off]
 
             Starts a server with the embedded store and its local agent in DIR (default ./outpost-demo),
             prints the join token, the admin API URL and the next commands to try. Ctrl-C stops it.
@@ -150,8 +156,9 @@ public final class Main {
             out.print(demo ? DEMO_USAGE : SERVER_USAGE);
             return 0;
         }
-        Set<String> valued = demo ? Set.of("data-dir", "https-port", "node-name")
-                : Set.of("data-dir", "bind", "https-port", "node-name", "labels", "node-timeout", "eviction-timeout", "runtime");
+        Set<String> valued = demo ? Set.of("data-dir", "https-port", "node-name", "rest-port")
+                : Set.of("data-dir", "bind", "https-port", "node-name", "labels", "node-timeout", "eviction-timeout", "runtime",
+                        "rest-port");
         Arguments a = Arguments.parse(args, valued, Set.of(), false);
         noPositional(a);
         Instance instance = new Instance(home, Path.of(a.get("data-dir", demo ? "outpost-demo" : "outpost-data")));
@@ -183,6 +190,7 @@ public final class Main {
                 "nodeTimeoutSeconds", timeout,
                 "demo", String.valueOf(demo)));
         instance.configure("org.outpost.scheduler", Map.of("evictionTimeoutSeconds", eviction));
+        configureRest(instance, a.get("rest-port"));
         if (demo) {
             addDemoDevices(instance);
         }
@@ -234,6 +242,19 @@ public final class Main {
         }
     }
 
+    /**
+     * {@code --rest-port N|off}: the port of the gateway's Kura REST paths. Without the option the
+     * port recorded earlier stays, or 8443 when it is free, or any free port.
+     */
+    static void configureRest(Instance instance, String option) throws UsageException, IOException {
+        if ("off".equals(option)) {
+            instance.configure("org.outpost.kura.rest", Map.of("enabled", "false"));
+            return;
+        }
+        int port = option == null ? instance.restPort() : port(option);
+        instance.configure("org.outpost.kura.rest", Map.of("enabled", "true", "port", String.valueOf(port)));
+    }
+
     /** {@code --runtime}: the container runtimes a node adds to the bundle runtime it always has. */
     static String runtimes(String option) throws UsageException {
         if (option.isBlank() || option.equals("bundle")) {
@@ -251,7 +272,7 @@ public final class Main {
             return 0;
         }
         Arguments a = Arguments.parse(args,
-                Set.of("server", "token", "token-file", "data-dir", "node-name", "labels", "runtime"), Set.of(), false);
+                Set.of("server", "token", "token-file", "data-dir", "node-name", "labels", "runtime", "rest-port"), Set.of(), false);
         noPositional(a);
         String server = a.get("server");
         if (server == null) {
@@ -294,6 +315,7 @@ public final class Main {
         agent.put("serverUrl", server);
         agent.put("tokenFile", tokenFile == null ? "" : tokenFile.toString());
         instance.configure("org.outpost.agent", agent);
+        configureRest(instance, a.get("rest-port"));
         return startKaraf(instance, false);
     }
 
@@ -404,7 +426,7 @@ public final class Main {
             plan.append(' ').append(option);
         }
         systemProperty(plan, "karaf.home", home.toString());
-        systemProperty(plan, "karaf.instances", home.resolve("instances").toString());
+        systemProperty(plan, "karaf.instances", base.resolve("instances").toString());
         systemProperty(plan, "karaf.base", base.toString());
         systemProperty(plan, "karaf.data", data.toString());
         systemProperty(plan, "karaf.etc", instance.etc().toString());

@@ -38,7 +38,7 @@ public record Workload(Kind kind, String name, String namespace, Map<String, Str
                         "a BundleDeployment in Replicas mode needs at least 1 replica; delete it to remove it");
             }
             return new Workload(kind, name, namespace, labels, null,
-                    new BundleSet(bundles.bundles(), bundles.feature(), bundles.nodeSelector(), bundles.mode(), replicas));
+                    bundles.withReplicas(replicas));
         }
         throw new OutpostException(ErrorCode.INVALID_ARGUMENT,
                 what + " runs on every matching node; only Deployments and Replicas-mode BundleDeployments scale");

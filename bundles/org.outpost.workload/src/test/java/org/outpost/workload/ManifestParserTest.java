@@ -240,6 +240,28 @@ class ManifestParserTest {
     }
 
     @Test
+    void aBundleDeploymentMayNameADeploymentPackage() {
+        List<Workload> workloads = parser.parse("""
+                apiVersion: edge.outpost.org/v1
+                kind: BundleDeployment
+                metadata: {name: heater}
+                spec:
+                  deploymentPackage: https://repo.example.org/packages/heater_1.0.0.dp
+                  nodeSelector: {site: plant-a}
+                """, "dp.yaml");
+        BundleSet heater = workloads.get(0).bundles();
+        assertEquals("https://repo.example.org/packages/heater_1.0.0.dp", heater.deploymentPackage());
+        assertEquals(List.of(), heater.bundles());
+        assertNull(heater.feature());
+        assertEquals(heater, heater.withReplicas(0).withReplicas(heater.replicas()));
+
+        assertProblem("apiVersion: edge.outpost.org/v1\nkind: BundleDeployment\nmetadata: {name: b}\n"
+                + "spec: {deploymentPackage: 'ftp://x/y.dp'}\n", 4, "spec.deploymentPackage");
+        assertProblem("apiVersion: edge.outpost.org/v1\nkind: BundleDeployment\nmetadata: {name: b}\n"
+                + "spec: {bundles: [mvn:a/b/1], deploymentPackage: 'file:/tmp/x.dp'}\n", 4, "spec");
+    }
+
+    @Test
     void bundleDeploymentsNeedExactlyOneOfBundlesAndFeature() {
         assertProblem("apiVersion: edge.outpost.org/v1\nkind: BundleDeployment\nmetadata: {name: b}\nspec: {nodeSelector: {a: b}}\n", 4, "spec");
         assertProblem("apiVersion: edge.outpost.org/v1\nkind: BundleDeployment\nmetadata: {name: b}\n"

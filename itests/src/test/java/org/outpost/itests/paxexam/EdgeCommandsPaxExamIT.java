@@ -36,7 +36,8 @@ public class EdgeCommandsPaxExamIT extends OutpostKarafTestSupport {
             List.of("status", "nodes", "node", "label", "token", "node-delete", "role", "leave", "deploy", "workloads", "workload", "scale", "delete",
                     "rollback", "logs", "cordon", "uncordon", "drain",
                     "drivers", "devices", "device", "device-add", "device-remove", "read", "write", "rules", "rule-add", "rule-remove",
-                    "outbox", "cloud", "cloud-connect", "cloud-disconnect");
+                    "outbox", "cloud", "cloud-connect", "cloud-disconnect",
+                    "dp-install", "dps", "dp-uninstall", "snapshot-export", "snapshot-import", "snapshots", "snapshot-rollback");
 
     /** Every test runs against a server that is up (services registered). */
     @Before

@@ -108,6 +108,7 @@ public abstract class OutpostKarafTestSupport {
         System.setProperty("org.ops4j.pax.url.mvn.localRepository", localRepository);
         int httpsPort = freePort();
         int sshPort = freePort();
+        int restPort = freePort();
 
         List<Option> options = new ArrayList<>(Arrays.asList(
                 karafDistributionConfiguration()
@@ -128,7 +129,8 @@ public abstract class OutpostKarafTestSupport {
                 editConfigurationFilePut("etc/org.outpost.node.cfg", "nodeName", NODE_NAME),
                 editConfigurationFilePut("etc/org.outpost.node.cfg", "dataDir", dataDir.toString()),
                 editConfigurationFilePut("etc/org.outpost.server.cfg", "bindAddress", "127.0.0.1"),
-                editConfigurationFilePut("etc/org.outpost.server.cfg", "httpsPort", Integer.toString(httpsPort))));
+                editConfigurationFilePut("etc/org.outpost.server.cfg", "httpsPort", Integer.toString(httpsPort)),
+                editConfigurationFilePut("etc/org.outpost.kura.rest.cfg", "port", Integer.toString(restPort))));
         if (Boolean.getBoolean("outpost.paxexam.keep")) {
             options.add(keepRuntimeFolder());
         }

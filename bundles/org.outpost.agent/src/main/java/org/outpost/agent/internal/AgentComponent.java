@@ -70,7 +70,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * The agent role: joins the configured server once with a token, then keeps one TLS WebSocket
  * channel open with its node identity, sending heartbeats and reconnecting with jittered backoff.
  */
-@Component(configurationPid = AgentComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(immediate = true, configurationPid = AgentComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = AgentComponent.Config.class)
 public class AgentComponent implements AgentState, AgentSession {
     static final String PID = "org.outpost.agent";

@@ -40,6 +40,16 @@ public interface DeviceService {
     List<Reading> latest(String device);
 
     /**
+     * Reads channels from the device now, on the device's own thread, in the order given (every
+     * readable channel when {@code channels} is empty). Values are scaled as in the telemetry; the
+     * readings are answered, not recorded. A channel that cannot be read comes back BAD with the reason.
+     *
+     * @throws org.outpost.api.OutpostException NOT_FOUND for an unknown device or channel,
+     *         INVALID_ARGUMENT for a write-only channel, UNAVAILABLE when the device does not answer in time
+     */
+    List<Reading> read(String device, List<String> channels);
+
+    /**
      * Writes a value the user typed to a channel: parsed as the channel's type, unscaled, written
      * by the driver.
      *

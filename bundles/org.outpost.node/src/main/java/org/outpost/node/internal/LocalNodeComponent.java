@@ -16,10 +16,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.LocalNode;
 
 /**
- * This JVM's node as configured in {@code etc/org.outpost.node.cfg}. A configuration change
+ * This JVM's node as configured in {@code etc/org.outpost.node.cfg} (required: without it a plain
+ * OSGi framework would put the node's data in its working directory). A configuration change
  * re-registers the service (it is immutable), so consumers always see one consistent view.
  */
-@Component(configurationPid = LocalNodeComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(configurationPid = LocalNodeComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = LocalNodeComponent.Config.class)
 public class LocalNodeComponent implements LocalNode {
     static final String PID = "org.outpost.node";

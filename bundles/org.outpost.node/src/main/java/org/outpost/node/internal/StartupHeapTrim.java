@@ -47,8 +47,9 @@ public final class StartupHeapTrim {
     private ScheduledExecutorService timer;
 
     @Activate
-    void activate(Config config) {
-        if (config.trimAfterSeconds() <= 0) {
+    void activate(Config config, org.osgi.framework.BundleContext context) {
+        // the JVM is Outpost's own only in its Karaf distribution; on someone else's container, hands off
+        if (config.trimAfterSeconds() <= 0 || context.getProperty("karaf.base") == null) {
             return;
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -28,7 +28,7 @@ final class SpecHash {
                     p.tolerations());
         } else {
             BundleSet b = workload.bundles();
-            template = new BundleSet(b.bundles(), b.feature(), b.nodeSelector(), b.mode(), 0);
+            template = b.withReplicas(0);
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")

@@ -191,7 +191,10 @@ public class ServerComponent {
             String dataDir = node.dataDir().toString();
             banner.append('\n')
                     .append("Join token (give it to agents):\n  ").append(tokens.nodeToken()).append("\n\n")
-                    .append("Admin API: ").append(url).append("/v1/nodes  (Authorization: Bearer $(cat ").append(adminFile).append("))\n\n")
+                    .append("Admin API: ").append(url).append("/v1/nodes  (Authorization: Bearer $(cat ").append(adminFile).append("))\n")
+                    .append("Kura REST: the URL in ").append(node.dataDir().resolve("rest/url")).append(" (/services/deploy/v2, /configuration/v2,"
+                            + " /assets; user admin, password in ").append(node.dataDir().resolve("rest/admin-token"))
+                    .append(", CA ").append(node.dataDir().resolve("rest/ca.crt")).append(")\n\n")
                     .append("Try:\n")
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:nodes\n")
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:status\n")
@@ -200,6 +203,8 @@ public class ServerComponent {
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:devices        (simulated sensors and this host)\n")
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:read sensors\n")
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:read host --follow\n")
+                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:dps             (deployment packages; edge:dp-install FILE.dp)\n")
+                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:snapshots       (configuration snapshots, Kura's XML)\n")
                     .append("  ./outpost agent --server ").append(url).append(" --token-file ").append(tokenFile)
                     .append(" --data-dir ./outpost-agent1 --node-name gw-1 --labels site=plant-a\n")
                     .append("  curl -sk -H \"Authorization: Bearer $(cat ").append(adminFile).append(")\" ").append(url).append("/v1/nodes\n")

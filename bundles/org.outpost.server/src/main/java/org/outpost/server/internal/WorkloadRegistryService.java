@@ -185,8 +185,7 @@ final class WorkloadRegistryService implements WorkloadRegistry {
         }
         BundleSet bundles = spec.bundles();
         if (bundles != null && replicasFrom.bundles() != null) {
-            bundles = new BundleSet(bundles.bundles(), bundles.feature(), bundles.nodeSelector(), bundles.mode(),
-                    replicasFrom.bundles().replicas());
+            bundles = bundles.withReplicas(replicasFrom.bundles().replicas());
         }
         return new Workload(spec.kind(), spec.name(), spec.namespace(), spec.labels(), pod, bundles);
     }

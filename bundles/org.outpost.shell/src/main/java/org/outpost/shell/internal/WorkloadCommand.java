@@ -101,6 +101,9 @@ public class WorkloadCommand extends EdgeAction {
             for (String bundle : b.bundles()) {
                 text.append("bundle: ").append(bundle).append('\n');
             }
+            if (b.deploymentPackage() != null) {
+                text.append("deploymentPackage: ").append(b.deploymentPackage()).append('\n');
+            }
         }
         out().print(text);
         if (!placement.instances().isEmpty()) {

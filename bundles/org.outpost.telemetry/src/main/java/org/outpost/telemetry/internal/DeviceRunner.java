@@ -240,6 +240,41 @@ final class DeviceRunner {
         if (before != status || !problemBefore.equals(problem)) changed.run();
     }
 
+    /** Reads channels on the device's own thread now, waiting for the answer; scaled, not recorded. */
+    List<Reading> readNow(List<Channel> channels, long timeoutMillis) throws DeviceException {
+        DeviceConnection open = connection;
+        if (open == null) {
+            long now = System.currentTimeMillis();
+            String reason = "device " + device.name() + " is " + status + (problem.isEmpty() ? "" : ": " + problem);
+            return channels.stream().map(c -> Reading.bad(device.name(), c.name(), now, reason)).toList();
+        }
+        java.util.concurrent.CompletableFuture<List<Reading>> done = new java.util.concurrent.CompletableFuture<>();
+        if (!submit(() -> {
+            try {
+                List<Reading> raw = open.read(channels);
+                List<Reading> scaled = new ArrayList<>(raw.size());
+                for (int i = 0; i < raw.size() && i < channels.size(); i++) {
+                    scaled.add(Values.toChannel(channels.get(i), raw.get(i)));
+                }
+                done.complete(scaled);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        })) {
+            throw new DeviceException("device " + device.name() + " is being removed");
+        }
+        try {
+            return done.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new DeviceException("driver failed: " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new DeviceException("device " + device.name() + " did not answer the read within " + timeoutMillis + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeviceException("interrupted");
+        }
+    }
+
     /** Writes a raw value on the device's own thread, waiting for the answer. */
     void write(Channel channel, Object raw, long timeoutMillis) throws DeviceException {
         DeviceConnection open = connection;

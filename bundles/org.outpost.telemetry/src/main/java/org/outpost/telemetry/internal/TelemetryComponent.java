@@ -496,6 +496,30 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
     }
 
     @Override
+    public List<Reading> read(String device, List<String> channelNames) {
+        DeviceRunner runner = runner(device);
+        List<Channel> channels = new ArrayList<>();
+        if (channelNames.isEmpty()) {
+            runner.device().channels().stream().filter(c -> c.mode().readable()).forEach(channels::add);
+        }
+        for (String name : channelNames) {
+            Channel channel = runner.device().channel(name);
+            if (channel == null) {
+                throw new OutpostException(ErrorCode.NOT_FOUND, "device " + device + " has no channel " + name);
+            }
+            if (!channel.mode().readable()) {
+                throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "channel " + name + " of " + device + " is write-only");
+            }
+            channels.add(channel);
+        }
+        try {
+            return runner.readNow(channels, WRITE_TIMEOUT_MILLIS);
+        } catch (DeviceException e) {
+            throw new OutpostException(ErrorCode.UNAVAILABLE, "read of " + device + " failed: " + e.getMessage());
+        }
+    }
+
+    @Override
     public Reading write(String device, String channelName, String value) {
         DeviceRunner runner = runner(device);
         Channel channel = runner.device().channel(channelName);

@@ -192,7 +192,7 @@ public final class WorkloadReader {
     }
 
     private BundleSet bundleSpec(MapReader top) {
-        MapReader spec = top.requiredMap("spec", Set.of("bundles", "feature", "nodeSelector", "mode", "replicas"));
+        MapReader spec = top.requiredMap("spec", Set.of("bundles", "feature", "deploymentPackage", "nodeSelector", "mode", "replicas"));
         List<String> bundles = spec.stringList("bundles");
         for (int i = 0; i < bundles.size(); i++) {
             if (!isBundleLocation(bundles.get(i))) {
@@ -210,8 +210,15 @@ public final class WorkloadReader {
                     return new FeatureRef(f.requiredString("name"), f.string("version").orElse(null), repository);
                 })
                 .orElse(null);
-        if (bundles.isEmpty() == (feature == null)) {
-            problems.add(spec.node(), spec.path(), feature == null ? "needs bundles or a feature" : "takes bundles or a feature, not both");
+        String deploymentPackage = spec.string("deploymentPackage").map(String::trim).orElse(null);
+        if (deploymentPackage != null && !isPackageUrl(deploymentPackage)) {
+            problems.add(spec.at("deploymentPackage"), spec.child("deploymentPackage"),
+                    "'" + deploymentPackage + "' is not an http(s) or file URL of a .dp");
+        }
+        int given = (bundles.isEmpty() ? 0 : 1) + (feature == null ? 0 : 1) + (deploymentPackage == null ? 0 : 1);
+        if (given != 1) {
+            problems.add(spec.node(), spec.path(), given == 0 ? "needs bundles, a feature or a deploymentPackage"
+                    : "takes one of bundles, a feature or a deploymentPackage, not several");
         }
         String modeName = spec.string("mode").orElse("AllNodes");
         BundleSet.Mode mode = switch (modeName) {
@@ -231,7 +238,18 @@ public final class WorkloadReader {
         } else if (spec.has("replicas")) {
             problems.add(spec.at("replicas"), spec.child("replicas"), "only with mode: Replicas (AllNodes runs on every matching node)");
         }
-        return new BundleSet(bundles, feature, labels(spec, "nodeSelector"), mode, replicas);
+        return new BundleSet(bundles, feature, labels(spec, "nodeSelector"), mode, replicas, deploymentPackage);
+    }
+
+    private static boolean isPackageUrl(String location) {
+        try {
+            java.net.URI uri = new java.net.URI(location);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https") || scheme.equals("file")) && uri.getPath() != null
+                    && !uri.getPath().isEmpty();
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     private static boolean isBundleLocation(String location) {

@@ -82,16 +82,20 @@ final class CloudPublisher {
     private volatile MqttAsyncClient client;
     /** The session of the current connection; a lost older one must not touch {@link #connected}. */
     private volatile Session current;
+    /** Set when the control applications change; the publisher thread resubscribes and sends MQTT/APPS. */
+    private final java.util.concurrent.atomic.AtomicBoolean applicationsChanged = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Runnable applicationsListener = () -> applicationsChanged.set(true);
+    /** Publisher thread only: what the current connection subscribed to, and how it reaches the broker. */
+    private List<String> subscribedApplications = List.of();
+    private BrokerRoute route;
 
     CloudPublisher(UplinkConfig config, Outbox outbox, NodeFacts node, ControlRequests control) {
         this.config = config;
         this.outbox = outbox;
         this.control = control;
         this.topics = new KuraTopics(config.account(), config.clientId(), config.appId());
-        List<String> applications = new ArrayList<>();
-        applications.add(config.appId());
-        applications.addAll(control.applications());
-        this.lifecycle = new LifecycleMessages(topics, node, config.clientId(), applications);
+        this.lifecycle = new LifecycleMessages(topics, node, config.clientId(), config.appId());
+        control.onChange(applicationsListener);
         this.telemetry = new TelemetryMessages(topics);
         this.thread = new Thread(this::run, "outpost-cloud-uplink");
         this.thread.setDaemon(true);
@@ -106,6 +110,7 @@ final class CloudPublisher {
      * not acknowledged stay in the outbox for the next start.
      */
     void stop() {
+        control.forget(applicationsListener);
         stopping = true;
         stopSignal.countDown();
         try {
@@ -211,20 +216,15 @@ final class CloudPublisher {
             mqtt.connect(options, null, completing(connection));
             if (!await(connection, (CONNECT_TIMEOUT_SECONDS + 5) * 1000L, "connecting")) return null;
             records.rewind();
-            BrokerRoute route = BrokerRoute.to(config.brokerUrl());
-            CloudMessage birth = lifecycle.birth(route.interfaceName(), route.localAddress());
+            route = BrokerRoute.to(config.brokerUrl());
+            applicationsChanged.set(false);
+            List<String> applications = control.applications();
+            CloudMessage birth = lifecycle.birth(route.interfaceName(), route.localAddress(), applications);
             CompletableFuture<Void> birthAck = new CompletableFuture<>();
             mqtt.publish(birth.topic(), birth.payload(), QOS, false, null, completing(birthAck));
             if (!await(birthAck, LIFECYCLE_TIMEOUT_MILLIS, "publishing BIRTH")) return null;
-            List<String> applications = control.applications();
-            if (!applications.isEmpty()) {
-                String[] filters = applications.stream().map(topics::requests).toArray(String[]::new);
-                int[] qos = new int[filters.length];
-                Arrays.fill(qos, QOS);
-                CompletableFuture<Void> subscribed = new CompletableFuture<>();
-                mqtt.subscribe(filters, qos, null, completing(subscribed));
-                if (!await(subscribed, LIFECYCLE_TIMEOUT_MILLIS, "subscribing to requests")) return null;
-            }
+            subscribedApplications = List.of();
+            if (!subscribe(mqtt, applications)) return null;
         } catch (MqttException | UplinkException | RuntimeException e) {
             discardClient();
             throw e instanceof UplinkException failed ? failed : new UplinkException(describe(e));
@@ -238,10 +238,61 @@ final class CloudPublisher {
         return next;
     }
 
+    /** Subscribes to the request topics of applications not subscribed yet, drops those gone. */
+    private boolean subscribe(MqttAsyncClient mqtt, List<String> applications) throws MqttException, UplinkException, InterruptedException {
+        String[] added = applications.stream().filter(a -> !subscribedApplications.contains(a)).map(topics::requests).toArray(String[]::new);
+        String[] removed = subscribedApplications.stream().filter(a -> !applications.contains(a)).map(topics::requests).toArray(String[]::new);
+        if (added.length > 0) {
+            int[] qos = new int[added.length];
+            Arrays.fill(qos, QOS);
+            CompletableFuture<Void> subscribed = new CompletableFuture<>();
+            mqtt.subscribe(added, qos, null, completing(subscribed));
+            if (!await(subscribed, LIFECYCLE_TIMEOUT_MILLIS, "subscribing to requests")) return false;
+        }
+        if (removed.length > 0) {
+            CompletableFuture<Void> unsubscribed = new CompletableFuture<>();
+            mqtt.unsubscribe(removed, null, completing(unsubscribed));
+            if (!await(unsubscribed, LIFECYCLE_TIMEOUT_MILLIS, "unsubscribing from requests")) return false;
+        }
+        subscribedApplications = List.copyOf(applications);
+        return true;
+    }
+
+    /** The control applications changed while connected: new subscriptions, then Kura's MQTT/APPS. */
+    private void refreshApplications(Session session, MqttAsyncClient mqtt) throws InterruptedException {
+        List<String> applications = control.applications();
+        try {
+            if (!subscribe(mqtt, applications)) return;
+            CloudMessage apps = lifecycle.applications(route.interfaceName(), route.localAddress(), applications);
+            mqtt.publish(apps.topic(), apps.payload(), QOS, false);
+            LOG.info("Cloud uplink serves {} now (MQTT/APPS published)", applications);
+        } catch (MqttException | UplinkException e) {
+            session.lose("updating the control applications: " + describe(e));
+        }
+    }
+
+    /** A reply or notification to the cloud on the current connection; lost with it if the connection drops. */
+    private void publishControl(String topic, byte[] payload) {
+        MqttAsyncClient mqtt = client;
+        if (mqtt == null || !connected) {
+            LOG.warn("Cloud reply on {} dropped: not connected", topic);
+            return;
+        }
+        try {
+            mqtt.publish(topic, payload, QOS, false);
+        } catch (MqttException e) {
+            LOG.warn("Cloud reply on {} not sent: {}", topic, describe(e));
+        }
+    }
+
     /** Publishes records until the connection is lost or the uplink stops. */
     private void publishUntilLost(Session session, OutboxCursor records) throws InterruptedException {
         MqttAsyncClient mqtt = client;
         while (!stopping && session.lostReason == null) {
+            if (applicationsChanged.compareAndSet(true, false)) {
+                refreshApplications(session, mqtt);
+                continue;
+            }
             int free = session.inflight.availablePermits();
             if (free == 0) {
                 // every permit is with the broker: wait for a PUBACK to return one
@@ -490,7 +541,7 @@ final class CloudPublisher {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            control.arrived(topic, message.getPayload());
+            control.arrived(topics, topic, message.getPayload(), CloudPublisher.this::publishControl);
         }
 
         @Override

@@ -8,6 +8,9 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.outpost.api.kura.CloudRequestHandler;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -73,6 +76,17 @@ public class CloudUplinkComponent implements CloudUplink {
     private LocalNode node;
 
     private NodeFacts facts;
+    private final CloudRequestDispatcher requests = new CloudRequestDispatcher();
+
+    /** Control applications (DEPLOY-V2, CONF-V2, ...) come and go with their bundles. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addRequestHandler(CloudRequestHandler handler) {
+        requests.add(handler);
+    }
+
+    public void removeRequestHandler(CloudRequestHandler handler) {
+        requests.remove(handler);
+    }
 
     public CloudUplinkComponent() {
     }
@@ -106,6 +120,7 @@ public class CloudUplinkComponent implements CloudUplink {
     @Deactivate
     public void deactivate() {
         stop();
+        requests.close();
     }
 
     @Override
@@ -121,7 +136,7 @@ public class CloudUplinkComponent implements CloudUplink {
             UplinkConfig checked = UplinkConfig.of(config.broker_url(), config.account(), config.client_id(),
                     config.username(), config.password_file(), config.app_id(), config.keep_alive(),
                     config.max_inflight(), config.trust_store());
-            CloudPublisher started = new CloudPublisher(checked, outbox, facts, ControlRequests.NONE);
+            CloudPublisher started = new CloudPublisher(checked, outbox, facts, requests);
             invalid = null;
             publisher = started;
             started.start();

@@ -4,20 +4,33 @@ import java.util.List;
 
 /**
  * Where requests from the cloud ({@code $EDC/<account>/<client-id>/<APP>-V<n>/<METHOD>/...}, e.g.
- * DEPLOY-V2) go. The uplink subscribes to the request topics of every application named here on
- * each connect, lists them in the BIRTH's {@code application_ids}, and hands every message that
- * arrives to {@link #arrived}. No application is served yet ({@link #NONE}).
+ * DEPLOY-V2) go. The uplink subscribes to the request topics of every application named here,
+ * lists them in the BIRTH's {@code application_ids}, and hands every message that arrives to
+ * {@link #arrived} with a way to publish the reply.
  */
 interface ControlRequests {
 
-    /** Control applications served, e.g. {@code DEPLOY-V2}. */
+    /** Publishes a reply or notification (QoS 1) on the current connection. */
+    @FunctionalInterface
+    interface Replies {
+        void publish(String topic, byte[] payload);
+    }
+
+    /** Control applications served now, e.g. {@code DEPLOY-V2}. */
     List<String> applications();
 
     /**
      * A message on one of the request topics. Runs on the MQTT client's callback thread: hand the
      * work to an executor, never block.
      */
-    void arrived(String topic, byte[] payload);
+    void arrived(KuraTopics topics, String topic, byte[] payload, Replies replies);
+
+    /** Called when {@link #applications()} changes, e.g. to resubscribe and publish MQTT/APPS. */
+    default void onChange(Runnable listener) {
+    }
+
+    default void forget(Runnable listener) {
+    }
 
     ControlRequests NONE = new ControlRequests() {
         @Override
@@ -26,7 +39,7 @@ interface ControlRequests {
         }
 
         @Override
-        public void arrived(String topic, byte[] payload) {
+        public void arrived(KuraTopics topics, String topic, byte[] payload, Replies replies) {
             // nothing subscribes while no application is served
         }
     };

@@ -13,15 +13,36 @@ final class KuraTopics {
     private final String dataPrefix;
     private final String controlPrefix;
     private final String account;
+    private final String clientId;
 
     KuraTopics(String account, String clientId, String appId) {
         this.account = account;
+        this.clientId = clientId;
         this.dataPrefix = account + '/' + clientId + '/' + appId + '/';
         this.controlPrefix = CONTROL_PREFIX + '/' + account + '/' + clientId + '/';
     }
 
     String birth() {
         return controlPrefix + "MQTT/BIRTH";
+    }
+
+    /** Published when the set of control applications changes. */
+    String applications() {
+        return controlPrefix + "MQTT/APPS";
+    }
+
+    /**
+     * Progress of a request: {@code $EDC/<account>/<requester>/<app>/NOTIFY/<client-id>/<resource>}.
+     */
+    String notification(String requesterClientId, String controlApp, String resource) {
+        return CONTROL_PREFIX + '/' + account + '/' + requesterClientId + '/' + controlApp + "/NOTIFY/" + clientId + '/' + resource;
+    }
+
+    /** Splits a request topic into application, method and resources; null when it is not one of ours. */
+    String[] requestParts(String topic) {
+        if (!topic.startsWith(controlPrefix)) return null;
+        String[] parts = topic.substring(controlPrefix.length()).split("/", -1);
+        return parts.length >= 2 ? parts : null;
     }
 
     /** Published before a clean disconnect. */

@@ -19,23 +19,34 @@ final class LifecycleMessages {
     private final KuraTopics topics;
     private final NodeFacts node;
     private final String clientId;
-    private final String applicationIds;
+    private final String dataApplication;
 
-    /**
-     * @param applicationIds the data application and every control application served (Kura's {@code application_ids})
-     */
-    LifecycleMessages(KuraTopics topics, NodeFacts node, String clientId, List<String> applicationIds) {
+    /** @param dataApplication the application of data messages, first in Kura's {@code application_ids} */
+    LifecycleMessages(KuraTopics topics, NodeFacts node, String clientId, String dataApplication) {
         this.topics = topics;
         this.node = node;
         this.clientId = clientId;
-        this.applicationIds = String.join(",", applicationIds);
+        this.dataApplication = dataApplication;
     }
 
     /**
      * @param connectionInterface the network interface the broker is reached through (e.g. eth0), or empty
      * @param connectionIp this node's address on it, or empty
+     * @param controlApplications the control applications served now, e.g. DEPLOY-V2
      */
-    CloudMessage birth(String connectionInterface, String connectionIp) {
+    CloudMessage birth(String connectionInterface, String connectionIp, List<String> controlApplications) {
+        return new CloudMessage(topics.birth(), certificate(connectionInterface, connectionIp, controlApplications));
+    }
+
+    /** Kura's {@code MQTT/APPS}: the BIRTH's metrics again, sent when the served applications change. */
+    CloudMessage applications(String connectionInterface, String connectionIp, List<String> controlApplications) {
+        return new CloudMessage(topics.applications(), certificate(connectionInterface, connectionIp, controlApplications));
+    }
+
+    private byte[] certificate(String connectionInterface, String connectionIp, List<String> controlApplications) {
+        List<String> applicationIds = new java.util.ArrayList<>();
+        applicationIds.add(dataApplication);
+        applicationIds.addAll(controlApplications);
         Runtime runtime = Runtime.getRuntime();
         KuraPayload.Builder payload = KuraPayload.newBuilder().setTimestamp(System.currentTimeMillis());
         add(payload, "uptime", Long.toString(uptimeMillis()));
@@ -57,13 +68,13 @@ final class LifecycleMessages {
         add(payload, "connection_ip", connectionIp);
         add(payload, "accept_encoding", ACCEPT_ENCODING);
         add(payload, "payload_encoding", PAYLOAD_ENCODING);
-        add(payload, "application_ids", applicationIds);
+        add(payload, "application_ids", String.join(",", applicationIds));
         add(payload, "available_processors", Integer.toString(runtime.availableProcessors()));
         // kB, as Kura reports the JVM's memory
         add(payload, "total_memory", Long.toString(runtime.totalMemory() / 1024));
         add(payload, "free_memory", Long.toString(runtime.freeMemory() / 1024));
         add(payload, "client_id", clientId);
-        return new CloudMessage(topics.birth(), KuraPayloadCodec.encode(payload.build()));
+        return KuraPayloadCodec.encode(payload.build());
     }
 
     CloudMessage disconnect() {

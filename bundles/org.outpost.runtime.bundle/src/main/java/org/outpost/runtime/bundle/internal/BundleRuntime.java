@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -38,6 +39,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.outpost.api.ErrorCode;
 import org.outpost.api.LocalNode;
 import org.outpost.api.OutpostException;
+import org.outpost.api.kura.DeploymentPackages;
+import org.outpost.api.kura.PackageBundle;
+import org.outpost.api.kura.PackageInfo;
+import org.outpost.runtime.bundle.internal.Holding.HeldPackage;
 import org.outpost.runtime.bundle.internal.Features.FeatureBundle;
 import org.outpost.runtime.bundle.internal.Features.FeatureInfo;
 import org.outpost.workload.Assignment;
@@ -80,6 +85,7 @@ public class BundleRuntime implements WorkloadRuntime {
     private final Map<String, Long> installedBundles = new TreeMap<>();
     private final Set<String> installedFeatures = new TreeSet<>();
     private final Set<String> addedRepositories = new TreeSet<>();
+    private final Set<String> installedPackages = new TreeSet<>();
     /** Bundle location → ids of the instances whose logs get its events; read on the framework's threads. */
     private volatile Map<String, Set<String>> watchers = Map.of();
 
@@ -250,8 +256,10 @@ public class BundleRuntime implements WorkloadRuntime {
         BundleSet set = assignment.bundles();
         List<String> locations = set.bundles().stream().map(String::trim).distinct().toList();
         FeatureRef feature = set.feature();
-        instance.working((before.holdsNothing() ? "installing " : "changing to ") + summary(locations, feature));
-        instance.note("spec " + assignment.specHash() + ": " + details(locations, feature));
+        String packageUrl = blankToNull(set.deploymentPackage());
+        instance.working((before.holdsNothing() ? "installing " : "changing to ")
+                + (packageUrl != null ? "deployment package " + packageUrl : summary(locations, feature)));
+        instance.note("spec " + assignment.specHash() + ": " + (packageUrl != null ? packageUrl : details(locations, feature)));
         // the old bundles stay watched until they are let go, so that their uninstalls are logged
         watch(instance, Holding.union(before.bundles(), locations));
         try {
@@ -263,7 +271,8 @@ public class BundleRuntime implements WorkloadRuntime {
                 held = new FeatureRef(installed.name(), installed.version(), repository);
             }
             acquireBundles(instance, locations);
-            instance.hold(new Holding(instance.id(), assignment.specHash(), locations, held));
+            HeldPackage heldPackage = packageUrl == null ? null : acquirePackage(instance, packageUrl, before.deploymentPackage());
+            instance.hold(new Holding(instance.id(), assignment.specHash(), locations, held, heldPackage));
             save();
         } finally {
             // after success: what the old spec had and the new one has not; after a failure: what this attempt added
@@ -280,6 +289,50 @@ public class BundleRuntime implements WorkloadRuntime {
             acquireFeature(instance, feature.name(), feature.version(), feature.repository());
         }
         acquireBundles(instance, holding.bundles());
+        HeldPackage held = holding.deploymentPackage();
+        if (held != null && packages().get(held.name()).filter(p -> p.version().equals(held.version())).isEmpty()) {
+            instance.note("deployment package " + held.name() + " " + held.version() + " is gone; installing it again");
+            acquirePackage(instance, held.url(), null);
+        }
+    }
+
+    /**
+     * Installs the package at {@code url} through Deployment Admin, unless {@code current} came from
+     * the same URL and is still installed. Remembers packages that were not there before as ours.
+     */
+    private HeldPackage acquirePackage(Instance instance, String url, HeldPackage current) throws Failure {
+        DeploymentPackages service = packages();
+        if (current != null && current.url().equals(url)
+                && service.get(current.name()).filter(p -> p.version().equals(current.version())).isPresent()) {
+            return current;
+        }
+        Set<String> present = new HashSet<>();
+        service.list().forEach(p -> present.add(p.name()));
+        PackageInfo installed;
+        try {
+            installed = service.install(new URI(url));
+        } catch (URISyntaxException e) {
+            throw new Failure("deployment package URL " + url + " is not a URI: " + e.getMessage());
+        } catch (OutpostException e) {
+            throw new Failure("cannot install deployment package " + url + ": " + e.getMessage());
+        }
+        if (!present.contains(installed.name())) {
+            installedPackages.add(installed.name());
+            save();
+        }
+        instance.note("installed deployment package " + installed.name() + " " + installed.version() + " from " + url);
+        return new HeldPackage(url, installed.name(), installed.version());
+    }
+
+    /** The node's deployment packages; a Failure when Deployment Admin is not there. */
+    private DeploymentPackages packages() throws Failure {
+        ServiceReference<DeploymentPackages> reference = context.getServiceReference(DeploymentPackages.class);
+        DeploymentPackages service = reference == null ? null : context.getService(reference);
+        if (service == null) {
+            throw new Failure("deployment packages need Deployment Admin on this node (feature outpost-kura)");
+        }
+        context.ungetService(reference);
+        return service;
     }
 
     private void acquireBundles(Instance instance, List<String> locations) throws Failure {
@@ -407,7 +460,42 @@ public class BundleRuntime implements WorkloadRuntime {
         }
         bundles.refresh(uninstalled);
         releaseFeatures(releasing, before);
+        releasePackages(releasing, before);
         save();
+    }
+
+    /** Uninstalls the packages this runtime installed that no instance holds any more. */
+    private void releasePackages(Instance releasing, Holding before) {
+        Set<String> held = new HashSet<>();
+        instances.values().forEach(instance -> {
+            if (instance.holding().packageName() != null) held.add(instance.holding().packageName());
+        });
+        String letGo = before.packageName();
+        if (letGo != null && !held.contains(letGo) && !installedPackages.contains(letGo)) {
+            releasing.note("left deployment package " + letGo + " installed: it was there before");
+        }
+        List<String> unused = installedPackages.stream().filter(name -> !held.contains(name)).toList();
+        if (unused.isEmpty()) {
+            return;
+        }
+        DeploymentPackages service;
+        try {
+            service = packages();
+        } catch (Failure e) {
+            LOG.warn("Deployment package(s) {} wait for Deployment Admin to be removed", unused);
+            return;
+        }
+        for (String name : unused) {
+            try {
+                if (service.get(name).isPresent()) {
+                    service.uninstall(name);
+                    releasing.note("uninstalled deployment package " + name);
+                }
+                installedPackages.remove(name);
+            } catch (OutpostException e) {
+                LOG.warn("Cannot uninstall deployment package {} yet: {}", name, e.getMessage());
+            }
+        }
     }
 
     private void releaseFeatures(Instance releasing, Holding before) {
@@ -485,11 +573,35 @@ public class BundleRuntime implements WorkloadRuntime {
         if (holding.holdsNothing()) {
             return Verdict.pending("nothing is installed yet");
         }
+        if (holding.deploymentPackage() != null) {
+            return packageVerdict(holding.deploymentPackage());
+        }
         Verdict verdict = bundles.verdict(holding.bundles());
         if (!verdict.running() || holding.feature() == null) {
             return verdict;
         }
         return featureVerdict(holding.feature());
+    }
+
+    private Verdict packageVerdict(HeldPackage held) {
+        Optional<PackageInfo> installed;
+        try {
+            installed = packages().get(held.name());
+        } catch (Failure e) {
+            return new Verdict(Phase.Failed, e.getMessage());
+        }
+        if (installed.isEmpty() || !installed.get().version().equals(held.version())) {
+            return Verdict.pending("deployment package " + held.name() + " " + held.version() + " is not installed");
+        }
+        for (PackageBundle bundle : installed.get().bundles()) {
+            Bundle framework = context.getBundle(bundle.id());
+            Verdict verdict = framework == null ? Verdict.pending(bundle.symbolicName() + " is not installed")
+                    : FrameworkBundles.verdict(framework);
+            if (!verdict.running()) {
+                return Verdict.pending(verdict.reason() + " (deployment package " + held.name() + ")");
+            }
+        }
+        return Verdict.RUNNING;
     }
 
     private Verdict featureVerdict(FeatureRef held) {
@@ -598,6 +710,7 @@ public class BundleRuntime implements WorkloadRuntime {
         installedBundles.putAll(saved.installedBundles());
         installedFeatures.addAll(saved.installedFeatures());
         addedRepositories.addAll(saved.addedRepositories());
+        installedPackages.addAll(saved.installedPackages());
         boolean settled = settleClaims();
         for (Holding holding : saved.instances()) {
             Instance instance = new Instance(holding);
@@ -654,7 +767,7 @@ public class BundleRuntime implements WorkloadRuntime {
                 .toList();
         try {
             record.write(new RuntimeRecord(held, installedBundles, List.copyOf(installedFeatures),
-                    List.copyOf(addedRepositories)));
+                    List.copyOf(addedRepositories), List.copyOf(installedPackages)));
         } catch (IOException e) {
             LOG.error("Cannot write {}: {}; after a restart this runtime may not know what it installed",
                     record.path(), e.getMessage());
@@ -694,8 +807,8 @@ public class BundleRuntime implements WorkloadRuntime {
         if (set == null) {
             return "the BundleDeployment has no bundles section";
         }
-        if (set.bundles().isEmpty() && set.feature() == null) {
-            return "the BundleDeployment names no bundles and no feature";
+        if (set.bundles().isEmpty() && set.feature() == null && blankToNull(set.deploymentPackage()) == null) {
+            return "the BundleDeployment names no bundles, no feature and no deployment package";
         }
         if (set.bundles().stream().anyMatch(location -> location == null || location.isBlank())) {
             return "the BundleDeployment has an empty bundle location";

@@ -8,22 +8,32 @@ import java.util.Set;
 import org.outpost.workload.FeatureRef;
 
 /**
- * What one instance holds in the framework: the bundle locations it uses and the feature it asked
- * for (with the version Karaf chose), made from the template {@code specHash}. Bundles and features
- * stay installed while some instance holds them.
+ * What one instance holds in the framework: the bundle locations it uses, the feature it asked
+ * for (with the version Karaf chose), or the deployment package it installed, made from the
+ * template {@code specHash}. Bundles, features and packages stay installed while some instance
+ * holds them.
  */
-record Holding(String id, String specHash, List<String> bundles, FeatureRef feature) {
+record Holding(String id, String specHash, List<String> bundles, FeatureRef feature, HeldPackage deploymentPackage) {
+
+    /** A deployment package: where it came from, and the name and version it installed as. */
+    record HeldPackage(String url, String name, String version) {
+    }
 
     Holding {
         bundles = bundles == null ? List.of() : List.copyOf(bundles);
     }
 
     static Holding nothing(String id) {
-        return new Holding(id, null, List.of(), null);
+        return new Holding(id, null, List.of(), null, null);
     }
 
     boolean holdsNothing() {
-        return bundles.isEmpty() && feature == null;
+        return bundles.isEmpty() && feature == null && deploymentPackage == null;
+    }
+
+    /** The package's name, or null. */
+    String packageName() {
+        return deploymentPackage == null ? null : deploymentPackage.name();
     }
 
     /** {@code name/version}, how Karaf names an installed feature; null without a feature. */

@@ -15,19 +15,21 @@ import java.util.TreeMap;
  *        {@link #CLAIMED} while the install is under way
  * @param installedFeatures {@code name/version} of the features this runtime installed
  * @param addedRepositories the features repositories this runtime added
+ * @param installedPackages names of the deployment packages this runtime installed
  */
 record RuntimeRecord(List<Holding> instances, Map<String, Long> installedBundles, List<String> installedFeatures,
-        List<String> addedRepositories) {
+        List<String> addedRepositories, List<String> installedPackages) {
 
     /** The bundle id of a location whose install has begun: whatever is found there later is ours. */
     static final long CLAIMED = -1;
 
-    static final RuntimeRecord EMPTY = new RuntimeRecord(List.of(), Map.of(), List.of(), List.of());
+    static final RuntimeRecord EMPTY = new RuntimeRecord(List.of(), Map.of(), List.of(), List.of(), List.of());
 
     RuntimeRecord {
         instances = instances == null ? List.of() : List.copyOf(instances);
         installedBundles = installedBundles == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(installedBundles));
         installedFeatures = installedFeatures == null ? List.of() : List.copyOf(installedFeatures);
         addedRepositories = addedRepositories == null ? List.of() : List.copyOf(addedRepositories);
+        installedPackages = installedPackages == null ? List.of() : List.copyOf(installedPackages);
     }
 }
