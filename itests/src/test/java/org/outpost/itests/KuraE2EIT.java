@@ -441,9 +441,25 @@ class KuraE2EIT {
         assertTrue(known.contains(beforeImport), ids.toString());
         JsonNode components = OutpostProcesses.JSON.readTree(curl(url("/configuration/v2/configurableComponents")).body());
         assertTrue(components.path("pids").toString().contains("sim-1"), components.toString());
+        // Kura's _update: the property sent back with the type the listing gave it
+        JsonNode configs = OutpostProcesses.JSON.readTree(curl(url("/configuration/v2/configurableComponents/configurations")).body());
+        JsonNode sim = null;
+        for (JsonNode config : configs.path("configs")) {
+            if (config.path("pid").asText().equals("sim-1")) sim = config;
+        }
+        assertTrue(sim != null, configs.toString());
+        String type = sim.path("properties").path("level#value").path("type").asText();
+        Http updated = curl("-X", "POST", "-H", "Content-Type: application/json", "-d",
+                "{\"configs\": [{\"pid\": \"sim-1\", \"properties\": {\"level#value\": {\"type\": \"" + type
+                        + "\", \"value\": " + ("STRING".equals(type) ? "\"44.5\"" : "44.5") + "}}}], \"takeSnapshot\": true}",
+                url("/configuration/v2/configurableComponents/configurations/_update"));
+        assertEquals(200, updated.status(), updated.body());
+        awaitValue("level 44.5", WAIT, this::levelNow, level -> level == 44.5);
+
         Http rollback = curl("-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"id\": " + beforeImport + "}",
                 url("/configuration/v2/snapshots/_rollback"));
         assertEquals(200, rollback.status(), rollback.body());
+        awaitValue("level back to " + before + " again", WAIT, () -> String.valueOf(levelNow()), before::equals);
         Http unknown = curl("-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"id\": 12345}",
                 url("/configuration/v2/snapshots/_rollback"));
         assertEquals(404, unknown.status(), unknown.body());

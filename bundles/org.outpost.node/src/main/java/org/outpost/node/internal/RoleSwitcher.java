@@ -60,6 +60,7 @@ public class RoleSwitcher implements RoleManager {
         this.context = context;
         startup.execute(() -> {
             try {
+                awaitBootFeatures();
                 applyRole(node.role());
                 if ("server".equals(node.role())) {
                     pointLocalAgentAtLocalServer();
@@ -67,8 +68,27 @@ public class RoleSwitcher implements RoleManager {
                 installExtraRuntimes();
             } catch (IOException | RuntimeException e) {
                 LOG.error("Could not install the {} role: {}", node.role(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /**
+     * Karaf installs its boot features in deployments of its own; a role installed while one of
+     * them still runs can be lost from the features service's record (its bundles stay, but the
+     * feature counts as not installed, so a later switch would leave them running).
+     */
+    private void awaitBootFeatures() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (context.getServiceReference("org.apache.karaf.features.BootFinished") == null) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("Karaf's boot features are still being installed after 5 minutes; installing the {} role anyway",
+                        node.role());
+                return;
+            }
+            Thread.sleep(100);
+        }
     }
 
     @Deactivate

@@ -76,7 +76,7 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         byte[] body = ByteBufUtil.getBytes(request.content());
         Map<String, RestRequest.Upload> uploads;
         try {
-            uploads = contentType.toLowerCase().startsWith("multipart/form-data") ? uploads(request) : Map.of();
+            uploads = contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data") ? uploads(request) : Map.of();
         } catch (RuntimeException | IOException e) {
             respond(ctx, keepAlive, RestResponse.error(ErrorCode.INVALID_ARGUMENT, "malformed multipart body: " + e.getMessage()));
             return;
