@@ -72,21 +72,32 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String below = decodeSegments(path.substring(resource.basePath().length()));
+        // the body (an upload may be tens of MiB) is copied and parsed on the worker, not on the event loop
+        FullHttpRequest retained = request.retain();
+        try {
+            workers.execute(() -> {
+                try {
+                    respond(ctx, keepAlive, handle(resource, below, uri, retained));
+                } finally {
+                    retained.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            retained.release();
+            respond(ctx, false, RestResponse.error(ErrorCode.UNAVAILABLE, "the gateway's REST service is stopping"));
+        }
+    }
+
+    private static RestResponse handle(RestResource resource, String below, QueryStringDecoder uri, FullHttpRequest request) {
         String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         byte[] body = ByteBufUtil.getBytes(request.content());
         Map<String, RestRequest.Upload> uploads;
         try {
             uploads = contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data") ? uploads(request) : Map.of();
         } catch (RuntimeException | IOException e) {
-            respond(ctx, keepAlive, RestResponse.error(ErrorCode.INVALID_ARGUMENT, "malformed multipart body: " + e.getMessage()));
-            return;
+            return RestResponse.error(ErrorCode.INVALID_ARGUMENT, "malformed multipart body: " + e.getMessage());
         }
-        RestRequest restRequest = new RestRequest(request.method().name(), below, uri.parameters(), contentType, body, uploads);
-        try {
-            workers.execute(() -> respond(ctx, keepAlive, run(resource, restRequest)));
-        } catch (RejectedExecutionException e) {
-            respond(ctx, false, RestResponse.error(ErrorCode.UNAVAILABLE, "the gateway's REST service is stopping"));
-        }
+        return run(resource, new RestRequest(request.method().name(), below, uri.parameters(), contentType, body, uploads));
     }
 
     private static RestResponse run(RestResource resource, RestRequest request) {
