@@ -147,7 +147,12 @@ class WorkloadSupervisorTest {
         assertEquals(List.of("docker"), supervisor.runtimeNames());
 
         supervisor.assigned(List.of(assignment("thermo-bbbbb")));
-        assertEquals(List.of("default/thermo-bbbbb"), nextReport().stream().map(InstanceStatus::id).toList());
+        // a report of the start-up check may still be queued from before the change: skip those
+        List<String> ids = nextReport().stream().map(InstanceStatus::id).toList();
+        for (int i = 0; i < 3 && ids.contains("default/thermo-aaaaa"); i++) {
+            ids = nextReport().stream().map(InstanceStatus::id).toList();
+        }
+        assertEquals(List.of("default/thermo-bbbbb"), ids);
         assertEquals(java.util.Set.of("default/thermo-bbbbb"), docker.held.keySet());
     }
 
