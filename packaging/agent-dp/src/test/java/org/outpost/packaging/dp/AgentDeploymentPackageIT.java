@@ -284,7 +284,7 @@ class AgentDeploymentPackageIT {
         return bundles;
     }
 
-    private static Path requiredPath(String property) {
+    static Path requiredPath(String property) {
         String value = System.getProperty(property);
         if (value == null || !Files.exists(Path.of(value))) {
             throw new IllegalStateException("system property " + property + " must name an existing file or folder (got "
@@ -293,7 +293,7 @@ class AgentDeploymentPackageIT {
         return Path.of(value);
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

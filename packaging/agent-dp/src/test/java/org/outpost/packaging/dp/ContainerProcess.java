@@ -58,15 +58,23 @@ final class ContainerProcess implements AutoCloseable {
      * directory under {@code work}.
      */
     static ContainerProcess start(Path work, Path frameworkJar, Path baseBundles, Duration timeout) throws IOException {
+        // Kura's recommended heap for a gateway
+        return start(work, frameworkJar, baseBundles, timeout, List.of("-Xmx256m"), Map.of());
+    }
+
+    static ContainerProcess start(Path work, Path frameworkJar, Path baseBundles, Duration timeout, List<String> jvmOptions,
+            Map<String, String> environment) throws IOException {
         Path cwd = Files.createDirectories(work.resolve("cwd"));
         Path log = work.resolve("container.log");
         String classPath = codeSource(KuraStyleContainer.class) + java.io.File.pathSeparator + frameworkJar;
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // Kura's recommended heap for a gateway
-                "-Xmx256m",
-                "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
-                "-cp", classPath, KuraStyleContainer.class.getName(), work.resolve("storage").toString(), baseBundles.toString());
-        Process process = new ProcessBuilder(command).directory(cwd.toFile()).redirectError(log.toFile()).start();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+                "-cp", classPath, KuraStyleContainer.class.getName(), work.resolve("storage").toString(), baseBundles.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile()).redirectError(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         ContainerProcess container = new ContainerProcess(process, log, work);
         try {
             container.awaitReply("start", timeout);
