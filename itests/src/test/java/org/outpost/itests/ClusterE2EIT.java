@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.outpost.itests.OutpostProcesses.await;
 import static org.outpost.itests.OutpostProcesses.awaitValue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 import org.outpost.itests.OutpostProcesses.Node;
 
@@ -41,6 +45,24 @@ class ClusterE2EIT {
     private Node server;
     private final Node[] agents = new Node[3];
     private Path tokenFile;
+
+    /** A failed step quotes the end of every node's Karaf log: the work folder is gone afterwards. */
+    @RegisterExtension
+    final TestWatcher logsOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            for (String name : List.of("srv", "gw-1", "gw-2", "gw-3")) {
+                Path log = outpost.dir(name).resolve("data/log/karaf.log");
+                try {
+                    List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+                    System.out.println("--- " + context.getDisplayName() + " failed; last lines of " + log + " ---");
+                    lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(System.out::println);
+                } catch (IOException | RuntimeException e) {
+                    System.out.println("cannot read " + log + ": " + e);
+                }
+            }
+        }
+    };
 
     @BeforeAll
     void startCluster() throws Exception {

@@ -253,6 +253,15 @@ class KuraE2EIT {
                 "-d", "{\"channels\": [{\"name\": \"pressure\", \"type\": \"INTEGER\", \"value\": 1}]}", url("/assets/boiler-1/_write"));
         assertEquals(400, readOnly.status(), readOnly.body());
         assertTrue(readOnly.body().contains("read-only"), readOnly.body());
+        // every channel is checked before any is written: the writable one keeps its value
+        Http partly = curl("-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"channels\": ["
+                + "{\"name\": \"temp\", \"type\": \"DOUBLE\", \"value\": 40.5},"
+                + "{\"name\": \"pressure\", \"type\": \"INTEGER\", \"value\": 1}]}", url("/assets/boiler-1/_write"));
+        assertEquals(400, partly.status(), partly.body());
+        assertTrue(partly.body().contains("nothing was written"), partly.body());
+        JsonNode unchanged = OutpostProcesses.JSON.readTree(curl("-X", "POST", "-H", "Content-Type: application/json",
+                "-d", "{\"channels\": [\"temp\"]}", url("/assets/boiler-1/_read")).body());
+        assertEquals(30.5, find(unchanged, "temp").path("value").asDouble(), 1e-9);
         Http wrongType = curl("-X", "POST", "-H", "Content-Type: application/json",
                 "-d", "{\"channels\": [{\"name\": \"temp\", \"type\": \"BOOLEAN\", \"value\": true}]}", url("/assets/boiler-1/_write"));
         assertEquals(400, wrongType.status(), wrongType.body());

@@ -97,6 +97,12 @@ final class CloudRequestDispatcher implements ControlRequests {
             LOG.warn("Cloud request on {} lacks {} or {}; no reply possible", topic, REQUEST_ID, REQUESTER_CLIENT_ID);
             return;
         }
+        if (!KuraTopics.isLevel(String.valueOf(requester)) || !KuraTopics.isLevel(String.valueOf(requestId))) {
+            // they become levels of the reply topic: '/' would address another topic, '+' or '#' no topic at all
+            LOG.warn("Cloud request on {}: {} or {} is empty or holds '/', '+' or '#'; no reply possible", topic,
+                    REQUESTER_CLIENT_ID, REQUEST_ID);
+            return;
+        }
         String replyTopic = topics.reply(String.valueOf(requester), application, String.valueOf(requestId));
         CloudRequest call = new CloudRequest(parts[1], Arrays.asList(parts).subList(2, parts.length), metrics,
                 request.getBody().toByteArray(), String.valueOf(requester), String.valueOf(requestId),

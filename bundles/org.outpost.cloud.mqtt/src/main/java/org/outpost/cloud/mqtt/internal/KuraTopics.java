@@ -79,6 +79,11 @@ final class KuraTopics {
         return name.isEmpty() ? "_" : name;
     }
 
+    /** Whether a name is one topic level as it is: not empty, no '/', '+', '#' or NUL. */
+    static boolean isLevel(String name) {
+        return !name.isEmpty() && level(name).equals(name);
+    }
+
     private static String replaceReserved(String name) {
         char[] chars = name.toCharArray();
         for (int i = 0; i < chars.length; i++) {

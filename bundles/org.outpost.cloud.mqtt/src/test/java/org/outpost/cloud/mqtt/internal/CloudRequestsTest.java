@@ -111,6 +111,27 @@ class CloudRequestsTest {
     }
 
     @Test
+    void requestsWhoseIdsWouldLeaveTheReplyTopicAreNotAnsweredAndDoNotHarmTheUplink() throws Exception {
+        CloudPublisher publisher = start();
+        ask(publisher, "ECHO-V1/GET/x", "ok1", Map.of());
+
+        // '/' would address another topic under the account; '+' and '#' make no topic at all
+        for (String[] ids : List.of(new String[] { "console/evil", "e1" }, new String[] { "console", "e/2" },
+                new String[] { "console", "e+3" }, new String[] { "cons#ole", "e4" })) {
+            KuraPayload request = KuraPayload.newBuilder().setTimestamp(System.currentTimeMillis())
+                    .addMetric(KuraMetrics.string("requester.client.id", ids[0]))
+                    .addMetric(KuraMetrics.string("request.id", ids[1])).build();
+            requester.publish("$EDC/acme/" + CLIENT + "/ECHO-V1/GET/x", request.toByteArray(), 1, false);
+        }
+
+        // one publisher, QoS 1: the refused requests arrived before this one
+        assertEquals(200, ask(publisher, "ECHO-V1/GET/y", "ok2", Map.of()).metric("response.code").getIntValue());
+        assertTrue(seen.stream().allMatch(r -> r.requestId().startsWith("ok")), "only well-formed requests reach the handler");
+        assertEquals(List.of(), console.matching(m -> m.topic().contains("evil") || m.topic().contains("/REPLY/e")));
+        assertTrue(publisher.status().connected());
+    }
+
+    @Test
     void applicationsThatComeAndGoAreSubscribedAndAnnouncedInMqttApps() throws Exception {
         CloudPublisher publisher = start();
         console.awaitTopic("$EDC/acme/" + CLIENT + "/MQTT/BIRTH", WAIT);

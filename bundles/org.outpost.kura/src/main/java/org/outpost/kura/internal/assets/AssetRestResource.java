@@ -20,6 +20,7 @@ import org.outpost.api.device.DeviceState;
 import org.outpost.api.device.Quality;
 import org.outpost.api.device.Reading;
 import org.outpost.api.device.ValueType;
+import org.outpost.api.device.Values;
 import org.outpost.kura.internal.rest.RestRequest;
 import org.outpost.kura.internal.rest.RestResource;
 import org.outpost.kura.internal.rest.RestResponse;
@@ -137,6 +138,16 @@ public class AssetRestResource implements RestResource {
             if (!channel.valueType().name().equals(type.asText())) {
                 throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "channel " + channel.name() + " is " + channel.valueType()
                         + ", not " + type.asText());
+            }
+            if (!channel.mode().writable()) {
+                throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "channel " + channel.name() + " of asset "
+                        + device.device().name() + " is read-only (" + channel.mode() + "); nothing was written");
+            }
+            try {
+                Values.toRaw(channel, Values.parse(channel.valueType(), value.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "channel " + channel.name() + ": " + e.getMessage()
+                        + "; nothing was written");
             }
             writes.add(new String[] { channel.name(), value.asText() });
         }

@@ -157,7 +157,9 @@ final class KuraConfigurationJson {
                         factoryPid = ((String) property.single()).trim();
                     }
                 } else if (key.equals(KuraComponent.KURA_PID_KEY)) {
-                    if (property != null && !pid.equals(property.single())) {
+                    if (property != null && (property.array() || property.type() != KuraType.STRING)) {
+                        problems.add(where + ": must be a STRING, the pid");
+                    } else if (property != null && !pid.equals(property.single())) {
                         problems.add(where + ": '" + property.single() + "' differs from the pid");
                     }
                 } else if (!PropertyMaps.isFrameworkKey(key)) {

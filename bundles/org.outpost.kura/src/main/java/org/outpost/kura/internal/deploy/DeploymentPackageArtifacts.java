@@ -7,6 +7,10 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Properties;
 
@@ -14,7 +18,6 @@ import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.outpost.api.OutpostException;
 import org.outpost.api.kura.DeploymentPackages;
 import org.outpost.api.kura.PackageInfo;
-import org.outpost.security.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +78,7 @@ final class DeploymentPackageArtifacts implements ArtifactInstaller {
     private synchronized void installOrUpdate(File artifact) throws IOException {
         Properties records = records();
         String key = artifact.getAbsolutePath();
-        String digest = Secrets.sha256Hex(Files.readAllBytes(artifact.toPath()));
+        String digest = sha256(artifact);
         String name = records.getProperty(key + ".name");
         if (digest.equals(records.getProperty(key + ".sha256")) && name != null && packages.get(name).isPresent()) {
             return; // the folder reports known files again after a restart
@@ -109,5 +112,19 @@ final class DeploymentPackageArtifacts implements ArtifactInstaller {
             records.store(out, "deploy folder files and the packages they installed");
         }
         Files.move(temp, recordFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The file's SHA-256, read in blocks: a package may be hundreds of MiB. */
+    private static String sha256(File file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file.toPath()), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -1,5 +1,6 @@
 package org.outpost.kura.internal.deploy;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,12 +19,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.deploymentadmin.BundleInfo;
 import org.osgi.service.deploymentadmin.DeploymentAdmin;
@@ -47,6 +55,8 @@ public class DeploymentPackageService implements DeploymentPackages {
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentPackageService.class);
     /** Larger than any sensible package; a bound so that a runaway download cannot fill the disk. */
     static final long MAX_PACKAGE_BYTES = 512L * 1024 * 1024;
+    static final Duration DOWNLOAD_IDLE = Duration.ofSeconds(60);
+    static final Duration DOWNLOAD_TOTAL = Duration.ofMinutes(30);
     private static final String SYSTEM_PACKAGE = "System";
 
     @Reference
@@ -57,10 +67,39 @@ public class DeploymentPackageService implements DeploymentPackages {
 
     private BundleContext context;
     private final ReentrantLock sessions = new ReentrantLock();
+    private HttpClient http;
+    private ScheduledExecutorService timers;
 
     @Activate
     void activate(BundleContext context) {
         this.context = context;
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
+        timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "outpost-kura-download-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        removeLeftovers(node.dataDir().resolve("kura").resolve("incoming"));
+    }
+
+    @Deactivate
+    void deactivate() {
+        timers.shutdownNow();
+    }
+
+    /** Spooled packages of an install that a crash interrupted. */
+    private static void removeLeftovers(Path incoming) {
+        if (!Files.isDirectory(incoming)) {
+            return;
+        }
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(incoming, "package-*.dp")) {
+            for (Path leftover : leftovers) {
+                LOG.info("removing {}, left by an install that did not finish", leftover.getFileName());
+                deleteQuietly(leftover);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot clean {}: {}", incoming, e.getMessage());
+        }
     }
 
     @Override
@@ -96,16 +135,28 @@ public class DeploymentPackageService implements DeploymentPackages {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
         switch (scheme) {
             case "file" -> {
-                try (InputStream in = Files.newInputStream(Path.of(url))) {
+                Path path;
+                try {
+                    path = Path.of(url);
+                } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+                    throw new OutpostException(ErrorCode.INVALID_ARGUMENT,
+                            "'" + url + "' is not a local file URL (file:///absolute/path.dp): " + e.getMessage());
+                }
+                try (InputStream in = Files.newInputStream(path)) {
                     return install(in, url.toString());
                 } catch (NoSuchFileException e) {
-                    throw new OutpostException(ErrorCode.NOT_FOUND, "no such file: " + Path.of(url));
+                    throw new OutpostException(ErrorCode.NOT_FOUND, "no such file: " + path);
                 } catch (IOException e) {
                     throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "cannot read " + url + ": " + e.getMessage());
                 }
             }
             case "http", "https" -> {
-                return install(download(url), url.toString());
+                Path file = download(url);
+                try {
+                    return installFile(file, url.toString());
+                } finally {
+                    deleteQuietly(file);
+                }
             }
             default -> throw new OutpostException(ErrorCode.INVALID_ARGUMENT,
                     "cannot fetch a package from '" + url + "': use a file:, http: or https: URL, or a path");
@@ -216,23 +267,94 @@ public class DeploymentPackageService implements DeploymentPackages {
         }
     }
 
-    private static InputStream download(URI url) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    /**
+     * Downloads into a spooled file. The JDK client's request timeout ends with the response
+     * headers, so a watchdog closes the body when no byte came for {@link #DOWNLOAD_IDLE} or the
+     * whole download took longer than {@link #DOWNLOAD_TOTAL}: a server that trickles cannot hold
+     * a worker for ever.
+     */
+    private Path download(URI url) {
+        HttpResponse<InputStream> response;
         try {
-            HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(5)).GET().build(),
+            response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(1)).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() != 200) {
-                response.body().close();
-                throw new OutpostException(response.statusCode() == 404 ? ErrorCode.NOT_FOUND : ErrorCode.INVALID_ARGUMENT,
-                        "GET " + url + " answered HTTP " + response.statusCode());
-            }
-            return response.body();
         } catch (IOException e) {
             throw new OutpostException(ErrorCode.UNAVAILABLE, "cannot download " + url + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OutpostException(ErrorCode.UNAVAILABLE, "interrupted while downloading " + url);
+        } catch (IllegalArgumentException e) {
+            throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "cannot download " + url + ": " + e.getMessage());
+        }
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new OutpostException(response.statusCode() == 404 ? ErrorCode.NOT_FOUND : ErrorCode.INVALID_ARGUMENT,
+                        "GET " + url + " answered HTTP " + response.statusCode());
+            }
+            ProgressWatch watch = new ProgressWatch(body, DOWNLOAD_IDLE, DOWNLOAD_TOTAL);
+            ScheduledFuture<?> watchdog = timers.scheduleWithFixedDelay(watch::check, 1, 1, TimeUnit.SECONDS);
+            try {
+                return spool(watch, url.toString());
+            } catch (OutpostException e) {
+                if (watch.abandoned() != null) {
+                    throw new OutpostException(ErrorCode.UNAVAILABLE, "download of " + url + " abandoned: " + watch.abandoned());
+                }
+                throw e;
+            } finally {
+                watchdog.cancel(false);
+            }
+        } catch (IOException e) {
+            throw new OutpostException(ErrorCode.UNAVAILABLE, "cannot download " + url + ": " + e.getMessage());
+        }
+    }
+
+    /** A download's body with the time of its last byte; {@link #check} closes it when it stalls or runs too long. */
+    static final class ProgressWatch extends FilterInputStream {
+        private final Duration idle;
+        private final Duration total;
+        private final long started = System.nanoTime();
+        private volatile long lastProgress = started;
+        private volatile String abandoned;
+
+        ProgressWatch(InputStream body, Duration idle, Duration total) {
+            super(body);
+            this.idle = idle;
+            this.total = total;
+        }
+
+        /** Why the download was given up, or null while it goes on. */
+        String abandoned() {
+            return abandoned;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            lastProgress = System.nanoTime();
+            return n;
+        }
+
+        void check() {
+            long now = System.nanoTime();
+            if (abandoned == null && now - lastProgress > idle.toNanos()) {
+                abandon("no data for " + readable(idle));
+            } else if (abandoned == null && now - started > total.toNanos()) {
+                abandon("not finished within " + readable(total));
+            }
+        }
+
+        private static String readable(Duration duration) {
+            return duration.toSeconds() >= 60 && duration.toSecondsPart() == 0 ? duration.toMinutes() + " min"
+                    : String.format(java.util.Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+        }
+
+        private void abandon(String reason) {
+            abandoned = reason;
+            try {
+                in.close(); // the blocked read fails at once
+            } catch (IOException e) {
+                LOG.debug("closing a stalled download", e);
+            }
         }
     }
 

@@ -1,20 +1,26 @@
 package org.outpost.kura.internal.deploy;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 
 import org.osgi.framework.Version;
 import org.outpost.api.ErrorCode;
@@ -37,8 +43,33 @@ record PackageInspection(String name, Version version, boolean fixPack, List<Pac
             String fragmentHost, List<HeaderClause> imports, List<HeaderClause> exports) {
     }
 
+    /** OSGi's symbolic-name: tokens separated by dots. */
+    private static final Pattern SYMBOLIC_NAME_SYNTAX = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+    /**
+     * How far the package may expand when it is read. Deflate reaches about 1000:1 and a bundle
+     * is a JAR inside the package, so a small file could otherwise take minutes of CPU to read.
+     */
+    static final long MAX_EXPANDED_BYTES = 4L * 1024 * 1024 * 1024;
+    static final long MAX_MANIFEST_BYTES = 4L * 1024 * 1024;
+
     static PackageInspection read(Path file) {
-        requireWholeZip(file);
+        return read(file, MAX_EXPANDED_BYTES);
+    }
+
+    static PackageInspection read(Path file, long maxExpandedBytes) {
+        try {
+            return inspect(file, maxExpandedBytes);
+        } catch (OutpostException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // headers the JDK's or OSGi's parsers refuse: the package is at fault, not the gateway
+            throw invalid("the package's manifests are not valid: " + e);
+        }
+    }
+
+    private static PackageInspection inspect(Path file, long maxExpandedBytes) {
+        requireWholeZip(file, maxExpandedBytes);
+        ExpansionBudget bundleContents = new ExpansionBudget(maxExpandedBytes, "the bundles of the package expand");
         try (InputStream in = Files.newInputStream(file); JarInputStream jar = new JarInputStream(in, false)) {
             Manifest manifest = jar.getManifest();
             if (manifest == null) {
@@ -46,6 +77,10 @@ record PackageInspection(String name, Version version, boolean fixPack, List<Pac
             }
             Attributes main = manifest.getMainAttributes();
             String name = required(main, SYMBOLIC_NAME);
+            if (!SYMBOLIC_NAME_SYNTAX.matcher(name).matches()) {
+                // Deployment Admin keeps a package's data in a directory of this name
+                throw invalid(SYMBOLIC_NAME + " '" + name + "' is not a symbolic name (letters, digits, '_' and '-', separated by single dots)");
+            }
             Version version = version(required(main, VERSION), VERSION);
             boolean fixPack = main.getValue(FIX_PACK) != null;
             Map<String, PackagedBundle> bundles = new LinkedHashMap<>();
@@ -73,7 +108,7 @@ record PackageInspection(String name, Version version, boolean fixPack, List<Pac
                 if (entry.isDirectory() || !bundleResources.contains(entry.getName())) {
                     continue;
                 }
-                bundles.put(entry.getName(), readBundle(entry.getName(), jar.readAllBytes(), manifest.getAttributes(entry.getName())));
+                bundles.put(entry.getName(), readBundle(entry.getName(), jar, bundleContents, manifest.getAttributes(entry.getName())));
             }
             // in the order the package carries them (java.util.jar.Manifest does not keep section order)
             List<PackagedBundle> ordered = new ArrayList<>(bundles.values());
@@ -94,14 +129,21 @@ record PackageInspection(String name, Version version, boolean fixPack, List<Pac
      * Reads the archive's central directory and every entry with its checksum: a truncated or
      * damaged file is found here, whereas a stream reader may simply stop early.
      */
-    private static void requireWholeZip(Path file) {
+    private static void requireWholeZip(Path file, long maxExpandedBytes) {
+        ExpansionBudget expansion = new ExpansionBudget(maxExpandedBytes, "the package expands");
         try (ZipFile zip = new ZipFile(file.toFile())) {
             byte[] buffer = new byte[16 * 1024];
             for (var entries = zip.entries(); entries.hasMoreElements();) {
                 ZipEntry entry = entries.nextElement();
+                requireRelativeName(entry.getName());
+                ExpansionBudget manifest = new ExpansionBudget(MAX_MANIFEST_BYTES, "the package's manifest is");
                 try (InputStream in = zip.getInputStream(entry)) {
-                    while (in.read(buffer) >= 0) {
+                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                         // CRC is checked when the entry's end is reached
+                        expansion.spend(n);
+                        if (entry.getName().equalsIgnoreCase(JarFile.MANIFEST_NAME)) {
+                            manifest.spend(n); // java.util.jar reads a manifest into memory whole
+                        }
                     }
                 }
             }
@@ -110,12 +152,44 @@ record PackageInspection(String name, Version version, boolean fixPack, List<Pac
         }
     }
 
-    private static PackagedBundle readBundle(String resource, byte[] content, Attributes section) {
-        Manifest manifest;
-        try (JarInputStream bundle = new JarInputStream(new ByteArrayInputStream(content), false)) {
-            manifest = bundle.getManifest();
-            while (bundle.getNextJarEntry() != null) {
-                // reading every entry proves the bundle is a whole JAR
+    /**
+     * Deployment Admin writes resources under their entry names into its own storage: a name that
+     * could leave it (absolute, a '..' segment, a backslash) is refused.
+     */
+    static void requireRelativeName(String name) {
+        boolean escapes = name.startsWith("/") || name.indexOf('\\') >= 0 || name.indexOf('\0') >= 0
+                || Arrays.asList(name.split("/", -1)).contains("..");
+        if (escapes) {
+            throw invalid("the package has an entry named '" + name + "', which is not a relative path inside the package");
+        }
+    }
+
+    private static PackagedBundle readBundle(String resource, InputStream content, ExpansionBudget expansion, Attributes section) {
+        Manifest manifest = null;
+        // read as the package's stream expands it, never held whole; every entry is read, which proves
+        // the bundle is a whole JAR, and counted, so that a bundle cannot expand without bound
+        // closing the bundle's reader (its Inflater) must leave the package's stream open for its next entry
+        InputStream currentEntry = new FilterInputStream(content) {
+            @Override
+            public void close() {
+            }
+        };
+        try (ZipInputStream bundle = new ZipInputStream(currentEntry)) {
+            byte[] buffer = new byte[16 * 1024];
+            for (ZipEntry entry = bundle.getNextEntry(); entry != null; entry = bundle.getNextEntry()) {
+                boolean isManifest = entry.getName().equalsIgnoreCase(JarFile.MANIFEST_NAME);
+                ByteArrayOutputStream manifestBytes = isManifest ? new ByteArrayOutputStream() : null;
+                ExpansionBudget manifestSize = new ExpansionBudget(MAX_MANIFEST_BYTES, resource + "'s manifest is");
+                for (int n = bundle.read(buffer); n >= 0; n = bundle.read(buffer)) {
+                    expansion.spend(n);
+                    if (isManifest) {
+                        manifestSize.spend(n);
+                        manifestBytes.write(buffer, 0, n);
+                    }
+                }
+                if (isManifest && manifest == null) {
+                    manifest = new Manifest(new ByteArrayInputStream(manifestBytes.toByteArray()));
+                }
             }
         } catch (IOException e) {
             throw invalid(resource + " is not a readable JAR: " + e.getMessage());
@@ -139,10 +213,19 @@ record PackageInspection(String name, Version version, boolean fixPack, List<Pac
             throw invalid(resource + " has version " + version + " but the package manifest says " + declaredVersion);
         }
         String host = headers.getValue("Fragment-Host");
-        return new PackagedBundle(resource, bareName(bsn), version, false,
-                host == null ? null : HeaderClause.parse(host).get(0).name(),
-                HeaderClause.parse(headers.getValue("Import-Package")),
-                HeaderClause.parse(headers.getValue("Export-Package")));
+        List<HeaderClause> hosts = HeaderClause.parse(host);
+        if (host != null && hosts.isEmpty()) {
+            throw invalid(resource + " has an empty Fragment-Host header");
+        }
+        List<HeaderClause> exports = HeaderClause.parse(headers.getValue("Export-Package"));
+        for (HeaderClause export : exports) {
+            String exportVersion = export.attributes().getOrDefault("version", export.attributes().get("specification-version"));
+            if (exportVersion != null) {
+                version(exportVersion, resource + " Export-Package " + export.name() + " version");
+            }
+        }
+        return new PackagedBundle(resource, bareName(bsn), version, false, hosts.isEmpty() ? null : hosts.get(0).name(),
+                HeaderClause.parse(headers.getValue("Import-Package")), exports);
     }
 
     private static String bareName(String symbolicName) {
@@ -168,5 +251,24 @@ record PackageInspection(String name, Version version, boolean fixPack, List<Pac
 
     static OutpostException invalid(String message) {
         return new OutpostException(ErrorCode.INVALID_ARGUMENT, message);
+    }
+
+    /** Bytes that may still be read before the package is refused as too large when expanded. */
+    private static final class ExpansionBudget {
+        private final long limit;
+        private final String what;
+        private long spent;
+
+        ExpansionBudget(long limit, String what) {
+            this.limit = limit;
+            this.what = what;
+        }
+
+        void spend(int bytes) {
+            spent += bytes;
+            if (spent > limit) {
+                throw invalid(what + " more than " + (limit >> 20) + " MiB when expanded");
+            }
+        }
     }
 }

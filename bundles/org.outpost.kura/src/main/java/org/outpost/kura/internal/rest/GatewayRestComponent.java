@@ -132,7 +132,7 @@ public class GatewayRestComponent {
         return best;
     }
 
-    private static SslContext sslContext(Path dir, InetAddress bindAddress) throws IOException {
+    static SslContext sslContext(Path dir, InetAddress bindAddress) throws IOException {
         ClusterCa ca = ClusterCa.loadOrCreate(dir);
         Set<InetAddress> addresses = new LinkedHashSet<>(List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1")));
         if (!bindAddress.isAnyLocalAddress()) {

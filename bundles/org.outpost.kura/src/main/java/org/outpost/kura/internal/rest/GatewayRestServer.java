@@ -18,7 +18,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
-/** The gateway's Kura REST port: TLS, HTTP/1.1, then {@link RestHandler}. One event loop suffices. */
+/**
+ * The gateway's Kura REST port: TLS, HTTP/1.1, the credential on each request's head
+ * ({@link CredentialGate}), then {@link RestHandler}. One event loop suffices.
+ */
 final class GatewayRestServer implements AutoCloseable {
     private final EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("outpost-kura-rest"));
     private final Channel serverChannel;
@@ -36,8 +39,9 @@ final class GatewayRestServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("tls", ssl.newHandler(ch.alloc()))
                                 .addLast("http", new HttpServerCodec())
+                                .addLast("credential", new CredentialGate(credential))
                                 .addLast("aggregate", new HttpObjectAggregator(maxRequestBytes))
-                                .addLast("rest", new RestHandler(credential, resources, workers));
+                                .addLast("rest", new RestHandler(resources, workers));
                     }
                 });
         try {

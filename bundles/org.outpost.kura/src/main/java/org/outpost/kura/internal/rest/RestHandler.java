@@ -3,7 +3,9 @@ package org.outpost.kura.internal.rest;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -34,61 +36,136 @@ import io.netty.handler.codec.http.multipart.HttpPostMultipartRequestDecoder;
 import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 
 /**
- * Checks the credential, finds the resource by base path and runs it on a worker thread: resources
- * install bundles and write configuration, which must never happen on the event loop.
+ * Finds the resource by base path and runs it on a worker thread: resources install bundles and
+ * write configuration, which must never happen on the event loop. The credential was checked on
+ * the request's head ({@link CredentialGate}). Requests of one connection are answered in the
+ * order they came (a client may pipeline): the next starts when the previous one's answer is
+ * written. One per connection; its fields are only touched on the connection's event loop.
  */
 final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(RestHandler.class);
+    /** Requests a client may send ahead of its answers; more close the connection. */
+    private static final int MAX_PIPELINED = 16;
 
-    private final GatewayCredential credential;
     private final Function<String, RestResource> resources;
     private final ExecutorService workers;
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private boolean busy;
 
-    RestHandler(GatewayCredential credential, Function<String, RestResource> resources, ExecutorService workers) {
-        this.credential = credential;
+    /** A request ready to run, or one already answered (refused before it reached a resource). */
+    private record Pending(boolean keepAlive, RestResponse answer, RestResource resource, String below,
+            Map<String, List<String>> parameters, FullHttpRequest request) {
+
+        static Pending answered(boolean keepAlive, RestResponse answer) {
+            return new Pending(keepAlive, answer, null, null, null, null);
+        }
+
+        void release() {
+            if (request != null) {
+                request.release();
+            }
+        }
+    }
+
+    RestHandler(Function<String, RestResource> resources, ExecutorService workers) {
+        super(true);
         this.resources = resources;
         this.workers = workers;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (!request.decoderResult().isSuccess()) {
-            respond(ctx, false, RestResponse.error(ErrorCode.INVALID_ARGUMENT, "malformed HTTP request"));
-            return;
-        }
-        if (!credential.accepts(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            FullHttpResponse refused = toHttp(RestResponse.error(ErrorCode.UNAUTHORIZED,
-                    "this gateway's admin credential is needed (Bearer token, or Basic user 'admin' with the token)"));
-            refused.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"outpost\"");
-            write(ctx, keepAlive, refused);
-            return;
-        }
-        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        String path = uri.path();
-        RestResource resource = resources.apply(path);
-        if (resource == null) {
-            respond(ctx, keepAlive, RestResponse.error(ErrorCode.NOT_FOUND, "no such path: " + path));
-            return;
-        }
-        String below = decodeSegments(path.substring(resource.basePath().length()));
-        // the body (an upload may be tens of MiB) is copied and parsed on the worker, not on the event loop
-        FullHttpRequest retained = request.retain();
-        try {
-            workers.execute(() -> {
-                try {
-                    respond(ctx, keepAlive, handle(resource, below, uri, retained));
-                } finally {
-                    retained.release();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            retained.release();
-            respond(ctx, false, RestResponse.error(ErrorCode.UNAVAILABLE, "the gateway's REST service is stopping"));
+        Pending pending = prepare(request);
+        if (!busy) {
+            start(ctx, pending);
+        } else if (waiting.size() < MAX_PIPELINED) {
+            waiting.add(pending);
+        } else {
+            pending.release();
+            ctx.close();
         }
     }
 
-    private static RestResponse handle(RestResource resource, String below, QueryStringDecoder uri, FullHttpRequest request) {
+    private Pending prepare(FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (!request.decoderResult().isSuccess()) {
+            return Pending.answered(false, RestResponse.error(ErrorCode.INVALID_ARGUMENT, "malformed HTTP request"));
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String rawPath = uri.rawPath();
+        RestResource resource = resources.apply(rawPath);
+        if (resource == null) {
+            return Pending.answered(keepAlive, RestResponse.error(ErrorCode.NOT_FOUND, "no such path: " + rawPath));
+        }
+        try {
+            String below = decodeSegments(rawPath.substring(resource.basePath().length()));
+            Map<String, List<String>> parameters = uri.parameters();
+            // the body (an upload may be tens of MiB) is copied and parsed on the worker, not on the event loop
+            return new Pending(keepAlive, null, resource, below, parameters, request.retain());
+        } catch (IllegalArgumentException e) {
+            return Pending.answered(keepAlive, RestResponse.error(ErrorCode.INVALID_ARGUMENT,
+                    "malformed URL " + request.uri() + ": " + e.getMessage()));
+        }
+    }
+
+    private void start(ChannelHandlerContext ctx, Pending pending) {
+        busy = true;
+        if (pending.answer() != null) {
+            finish(ctx, pending.keepAlive(), pending.answer());
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                RestResponse response;
+                try {
+                    response = handle(pending);
+                } catch (Throwable e) {
+                    LOG.warn("{} {}{} failed", pending.request().method(), pending.resource().basePath(), pending.below(), e);
+                    response = RestResponse.error(ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName());
+                } finally {
+                    pending.release();
+                }
+                RestResponse answer = response;
+                try {
+                    ctx.executor().execute(() -> finish(ctx, pending.keepAlive(), answer));
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("the REST port closed before {} {} was answered", pending.resource().basePath(), pending.below());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            pending.release();
+            finish(ctx, false, RestResponse.error(ErrorCode.UNAVAILABLE, "the gateway's REST service is stopping"));
+        }
+    }
+
+    /** On the event loop: writes the answer, then starts the next waiting request. */
+    private void finish(ChannelHandlerContext ctx, boolean keepAlive, RestResponse response) {
+        write(ctx, keepAlive, toHttp(response));
+        busy = false;
+        if (!keepAlive) {
+            releaseWaiting();
+            return;
+        }
+        Pending next = waiting.poll();
+        if (next != null) {
+            start(ctx, next);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        releaseWaiting();
+        super.channelInactive(ctx);
+    }
+
+    private void releaseWaiting() {
+        for (Pending pending = waiting.poll(); pending != null; pending = waiting.poll()) {
+            pending.release();
+        }
+    }
+
+    private static RestResponse handle(Pending pending) {
+        FullHttpRequest request = pending.request();
         String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         byte[] body = ByteBufUtil.getBytes(request.content());
         Map<String, RestRequest.Upload> uploads;
@@ -97,7 +174,8 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } catch (RuntimeException | IOException e) {
             return RestResponse.error(ErrorCode.INVALID_ARGUMENT, "malformed multipart body: " + e.getMessage());
         }
-        return run(resource, new RestRequest(request.method().name(), below, uri.parameters(), contentType, body, uploads));
+        return run(pending.resource(), new RestRequest(request.method().name(), pending.below(), pending.parameters(), contentType,
+                body, uploads));
     }
 
     private static RestResponse run(RestResource resource, RestRequest request) {
@@ -138,11 +216,7 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return decoded.toString();
     }
 
-    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, RestResponse response) {
-        write(ctx, keepAlive, toHttp(response));
-    }
-
-    private static FullHttpResponse toHttp(RestResponse response) {
+    static FullHttpResponse toHttp(RestResponse response) {
         FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
         http.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());

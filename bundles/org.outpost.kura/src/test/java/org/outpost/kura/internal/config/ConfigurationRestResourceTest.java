@@ -188,7 +188,8 @@ class ConfigurationRestResourceTest {
                      "level": {"type": "SHORT", "value": 70000},
                      "mode": {"type": "STRING", "value": "turbo"},
                      "gain": {"type": "NUMBER", "value": 1}}},
-                  {"pid": "boiler-1", "properties": {"temp#+type": {"type": "STRING", "value": "SIDEWAYS"}}},
+                  {"pid": "boiler-1", "properties": {"temp#+type": {"type": "STRING", "value": "SIDEWAYS"},
+                     "kura.service.pid": {"type": "STRING", "value": []}}},
                   {"properties": {}}
                 ]}
                 """.formatted(PUMP);
@@ -200,7 +201,8 @@ class ConfigurationRestResourceTest {
         String message = refused.getMessage();
         for (String expected : List.of(PUMP + ": rate: '500' refused: greater than maximum", PUMP + ": limit: \"foo\" is not a INTEGER value",
                 PUMP + ": level: 70000 is not a SHORT value", PUMP + ": mode: 'turbo' refused", PUMP + ": gain: \"type\" must be one of",
-                "boiler-1 (org.outpost.device): temp#+type: 'SIDEWAYS' is not one of READ, WRITE, READ_WRITE", "configs[2]: \"pid\" is missing")) {
+                "boiler-1 (org.outpost.device): temp#+type: 'SIDEWAYS' is not one of READ, WRITE, READ_WRITE",
+                "boiler-1: kura.service.pid: must be a STRING, the pid", "configs[2]: \"pid\" is missing")) {
             assertTrue(message.contains(expected), "missing «" + expected + "» in " + message);
         }
         assertEquals(before, osgi.everything());

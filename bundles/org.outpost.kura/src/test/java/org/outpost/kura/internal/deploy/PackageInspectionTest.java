@@ -98,8 +98,55 @@ class PackageInspectionTest {
         assertEquals(List.of(), HeaderClause.parse(null));
     }
 
+    @Test
+    void aPackageNameThatIsAPathIsRefused() throws IOException {
+        // Deployment Admin keeps a package's data in a directory named after the package
+        Path dp = write("name.dp", Map.of("DeploymentPackage-SymbolicName", "../../../../etc", "DeploymentPackage-Version", "1"),
+                List.of(new Resource("bundles/a.jar", bundle("a", "1.0.0", null, null))));
+        assertTrue(refusal(dp).startsWith("DeploymentPackage-SymbolicName '../../../../etc' is not a symbolic name"), refusal(dp));
+    }
+
+    @Test
+    void anEntryNamedOutsideThePackageIsRefused() throws IOException {
+        for (String name : List.of("../../tmp/x", "resources/../../x", "/tmp/x", "resources\\..\\x")) {
+            Path dp = write("entry.dp", Map.of("DeploymentPackage-SymbolicName", "x", "DeploymentPackage-Version", "1"),
+                    List.of(new Resource("bundles/a.jar", bundle("a", "1.0.0", null, null))), Map.of(name, "data".getBytes()));
+            assertEquals("the package has an entry named '" + name + "', which is not a relative path inside the package",
+                    refusal(dp), name);
+        }
+    }
+
+    @Test
+    void aPackageThatExpandsBeyondTheLimitIsRefusedWithoutHoldingIt() throws IOException {
+        long limit = 1 << 20;
+        // the package's own entries: a small file of zeros that expands to 2 MiB
+        Path large = write("large.dp", Map.of("DeploymentPackage-SymbolicName", "x", "DeploymentPackage-Version", "1"),
+                List.of(new Resource("bundles/a.jar", bundle("a", "1.0.0", null, null))), Map.of("resources/zeros", new byte[2 << 20]));
+        assertTrue(Files.size(large) < 16 * 1024, "deflated: " + Files.size(large));
+        assertEquals("the package expands more than 1 MiB when expanded", refusal(large, limit));
+        // a bundle whose own entries expand: the package's entry stays small, the bundle's content does not
+        Path nested = write("nested.dp", Map.of("DeploymentPackage-SymbolicName", "x", "DeploymentPackage-Version", "1"),
+                List.of(new Resource("bundles/a.jar", bundle("a", "1.0.0", null, null, new byte[2 << 20]))));
+        assertEquals("the bundles of the package expand more than 1 MiB when expanded", refusal(nested, limit));
+        assertEquals("x", PackageInspection.read(nested).name(), "within the default limit");
+    }
+
+    @Test
+    void malformedBundleHeadersAreRefusedNotFailed() throws IOException {
+        Path emptyHost = write("host.dp", Map.of("DeploymentPackage-SymbolicName", "x", "DeploymentPackage-Version", "1"),
+                List.of(new Resource("bundles/a.jar", bundle("a", "1.0.0", null, null, Map.of("Fragment-Host", " ")))));
+        assertEquals("bundles/a.jar has an empty Fragment-Host header", refusal(emptyHost));
+        Path badExport = write("export.dp", Map.of("DeploymentPackage-SymbolicName", "x", "DeploymentPackage-Version", "1"),
+                List.of(new Resource("bundles/a.jar", bundle("a", "1.0.0", "foo;version=abc", null))));
+        assertEquals("bundles/a.jar Export-Package foo version is not a version: abc", refusal(badExport));
+    }
+
     private String refusal(Path dp) {
-        OutpostException e = assertThrows(OutpostException.class, () -> PackageInspection.read(dp));
+        return refusal(dp, PackageInspection.MAX_EXPANDED_BYTES);
+    }
+
+    private String refusal(Path dp, long maxExpandedBytes) {
+        OutpostException e = assertThrows(OutpostException.class, () -> PackageInspection.read(dp, maxExpandedBytes));
         assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
         return e.getMessage();
     }
@@ -112,6 +159,12 @@ class PackageInspectionTest {
     }
 
     private Path write(String file, Map<String, String> headers, List<Resource> resources) throws IOException {
+        return write(file, headers, resources, Map.of());
+    }
+
+    /** The package with its bundle resources, then {@code others} as plain entries. */
+    private Path write(String file, Map<String, String> headers, List<Resource> resources, Map<String, byte[]> others)
+            throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         headers.forEach(manifest.getMainAttributes()::putValue);
@@ -137,11 +190,30 @@ class PackageInspectionTest {
                 jar.write(resource.content());
                 jar.closeEntry();
             }
+            for (Map.Entry<String, byte[]> other : others.entrySet()) {
+                jar.putNextEntry(new JarEntry(other.getKey()));
+                jar.write(other.getValue());
+                jar.closeEntry();
+            }
         }
         return path;
     }
 
     private static byte[] bundle(String bsn, String version, String exports, String imports) throws IOException {
+        return bundle(bsn, version, exports, imports, bsn.getBytes(), Map.of());
+    }
+
+    private static byte[] bundle(String bsn, String version, String exports, String imports, byte[] content) throws IOException {
+        return bundle(bsn, version, exports, imports, content, Map.of());
+    }
+
+    private static byte[] bundle(String bsn, String version, String exports, String imports, Map<String, String> headers)
+            throws IOException {
+        return bundle(bsn, version, exports, imports, bsn.getBytes(), headers);
+    }
+
+    private static byte[] bundle(String bsn, String version, String exports, String imports, byte[] content,
+            Map<String, String> headers) throws IOException {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -150,10 +222,11 @@ class PackageInspectionTest {
         main.putValue("Bundle-Version", version);
         if (exports != null) main.putValue("Export-Package", exports);
         if (imports != null) main.putValue("Import-Package", imports);
+        headers.forEach(main::putValue);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
             jar.putNextEntry(new JarEntry("placeholder.txt"));
-            jar.write(bsn.getBytes());
+            jar.write(content);
             jar.closeEntry();
         }
         return bytes.toByteArray();
