@@ -175,15 +175,46 @@ final class OutpostProcesses implements AutoCloseable {
         }
     }
 
-    /** Waits until the instance's console answers (Karaf booted, commands registered). */
+    /**
+     * Waits until the instance's console answers (Karaf booted, commands registered). When it does
+     * not, the failure quotes the last answer, the node's output and the end of its Karaf log: the
+     * work folder is usually gone by the time anyone looks.
+     */
     void awaitConsole(Node node) throws InterruptedException {
-        await(node.name() + "'s console", Duration.ofSeconds(90), () -> {
-            try {
-                return node.process().isAlive() && shell(node, "edge:status").exitCode() == 0;
-            } catch (IOException | InterruptedException e) {
-                return false;
-            }
-        });
+        String[] lastAnswer = { "none" };
+        try {
+            await(node.name() + "'s console", Duration.ofSeconds(90), () -> {
+                try {
+                    if (!node.process().isAlive()) {
+                        lastAnswer[0] = "the process exited with " + node.process().exitValue();
+                        return false;
+                    }
+                    Result status = shell(node, "edge:status");
+                    lastAnswer[0] = "exit " + status.exitCode() + ": " + status.output();
+                    return status.exitCode() == 0;
+                } catch (IOException | InterruptedException e) {
+                    lastAnswer[0] = e.toString();
+                    return false;
+                }
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last answer: " + lastAnswer[0] + "\n--- output of " + node.name() + " ---\n"
+                    + tail(node.output(), 40) + "\n--- " + node.name() + "'s data/log/karaf.log ---\n"
+                    + tail(readQuietly(node.dataDir().resolve("data/log/karaf.log")), 120), e);
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "(no " + file + ")";
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     Supplier<String> statusOf(Node server, String nodeName) {
