@@ -174,6 +174,22 @@ class ClusterE2EIT {
         assertEquals(pid, gw3.pid());
         assertTrue(Files.isRegularFile(outpost.dir("gw-3").resolve("server/node-token")));
 
+        // the server's port changed afterwards (FileInstall reads etc/): its own agent follows it
+        int movedPort = OutpostProcesses.freePort();
+        Files.writeString(serverCfg, "bindAddress = 127.0.0.1\nhttpsPort = " + movedPort + "\n");
+        String moved = "https://127.0.0.1:" + movedPort;
+        awaitValue("gw-3's server and its local agent on port " + movedPort, Duration.ofSeconds(60), () -> {
+            try {
+                JsonNode now = outpost.shellJson(gw3, "edge:status", "-o", "json");
+                return now.path("server").asText() + " <- " + now.path("agent").path("server").asText() + " connected "
+                        + now.path("agent").path("connected").asBoolean();
+            } catch (Exception | AssertionError e) {
+                return "unreachable: " + e.getMessage();
+            }
+        }, (moved + " <- " + moved + " connected true")::equals);
+        awaitValue("gw-3 Ready in its own cluster after the port moved", Duration.ofSeconds(60), outpost.statusOf(gw3, "gw-3"),
+                "Ready"::equals);
+
         String token = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
         OutpostProcesses.Result back = outpost.shell(gw3, "edge:role", "agent", "--server", "https://127.0.0.1:" + port,
                 "--token", token);

@@ -10,6 +10,7 @@ import java.util.Hashtable;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.karaf.features.Feature;
@@ -17,6 +18,8 @@ import org.apache.karaf.features.FeaturesService;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * outside the role features keep running in the same JVM.
  */
 @Component(immediate = true)
-public class RoleSwitcher implements RoleManager {
+public class RoleSwitcher implements RoleManager, ConfigurationListener {
     static final String SERVER_FEATURE = "outpost-role-server";
     static final String AGENT_FEATURE = "outpost-role-agent";
     private static final Logger LOG = LoggerFactory.getLogger(RoleSwitcher.class);
@@ -138,8 +141,34 @@ public class RoleSwitcher implements RoleManager {
         }
     }
 
+    /**
+     * A server's own agent follows the server's address: a port set in
+     * {@code etc/org.outpost.server.cfg} after the switch, or one that FileInstall reads a moment
+     * after it, moves the local agent along instead of leaving it knocking at the old port.
+     */
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        if (event.getType() != ConfigurationEvent.CM_UPDATED || !"org.outpost.server".equals(event.getPid())) {
+            return;
+        }
+        try {
+            startup.execute(() -> {
+                if (!"server".equals(node.role())) {
+                    return;
+                }
+                try {
+                    pointLocalAgentAtLocalServer();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("Could not point the local agent at the server's new address: {}", e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("configuration of org.outpost.server changed while the role switcher stops");
+        }
+    }
+
     /** Like k3s, a server runs an agent too: it joins its own server with the node token. */
-    private void pointLocalAgentAtLocalServer() throws IOException {
+    private synchronized void pointLocalAgentAtLocalServer() throws IOException {
         Dictionary<String, Object> server = properties("org.outpost.server");
         String bind = String.valueOf(server.get("bindAddress") == null ? "127.0.0.1" : server.get("bindAddress"));
         String host = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
@@ -155,6 +184,7 @@ public class RoleSwitcher implements RoleManager {
         agent.put("serverUrl", url);
         agent.put("tokenFile", tokenFile);
         configuration("org.outpost.agent").update(agent);
+        LOG.info("The local agent of server {} connects to {}", node.name(), url);
     }
 
     @Override

@@ -67,13 +67,12 @@ public class DeploymentPackageService implements DeploymentPackages {
 
     private BundleContext context;
     private final ReentrantLock sessions = new ReentrantLock();
-    private HttpClient http;
+    private HttpClient http; // guarded by this; made at the first download (its selector is a thread)
     private ScheduledExecutorService timers;
 
     @Activate
     void activate(BundleContext context) {
         this.context = context;
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
         timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "outpost-kura-download-watch");
             thread.setDaemon(true);
@@ -276,7 +275,7 @@ public class DeploymentPackageService implements DeploymentPackages {
     private Path download(URI url) {
         HttpResponse<InputStream> response;
         try {
-            response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(1)).GET().build(),
+            response = http().send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(1)).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new OutpostException(ErrorCode.UNAVAILABLE, "cannot download " + url + ": " + e.getMessage());
@@ -306,6 +305,13 @@ public class DeploymentPackageService implements DeploymentPackages {
         } catch (IOException e) {
             throw new OutpostException(ErrorCode.UNAVAILABLE, "cannot download " + url + ": " + e.getMessage());
         }
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
+        }
+        return http;
     }
 
     /** A download's body with the time of its last byte; {@link #check} closes it when it stalls or runs too long. */
