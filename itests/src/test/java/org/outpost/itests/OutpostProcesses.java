@@ -78,9 +78,9 @@ final class OutpostProcesses implements AutoCloseable {
         Files.createDirectories(work);
         boolean startsNode = !args.isEmpty() && List.of("server", "agent", "demo").contains(args.get(0));
         if (startsNode && !args.contains("--rest-port")) {
-            // each node its own Kura REST port (DIR/rest/url), so that nodes started side by side never race for 8443
+            // each node a Kura REST port its gateway picks when it binds (DIR/rest/url): no race for 8443 or for a port chosen earlier
             args = new ArrayList<>(args);
-            args.addAll(List.of("--rest-port", String.valueOf(freePort())));
+            args.addAll(List.of("--rest-port", "0"));
         }
         Path output = work.resolve(name + "-" + started.size() + ".out");
         List<String> command = new ArrayList<>(List.of("bash", repo.resolve("outpost").toString()));
@@ -198,10 +198,14 @@ final class OutpostProcesses implements AutoCloseable {
                 }
             });
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; last answer: " + lastAnswer[0] + "\n--- output of " + node.name() + " ---\n"
-                    + tail(node.output(), 40) + "\n--- " + node.name() + "'s data/log/karaf.log ---\n"
-                    + tail(readQuietly(node.dataDir().resolve("data/log/karaf.log")), 120), e);
+            throw new AssertionError(e.getMessage() + "; last answer: " + lastAnswer[0] + diagnostics(node), e);
         }
+    }
+
+    /** The end of a node's output and of its Karaf log, for a failure message. */
+    static String diagnostics(Node node) {
+        return "\n--- output of " + node.name() + " ---\n" + tail(readQuietly(node.outputFile()), 40)
+                + "\n--- " + node.name() + "'s data/log/karaf.log ---\n" + tail(readQuietly(node.dataDir().resolve("data/log/karaf.log")), 120);
     }
 
     private static String readQuietly(Path file) {

@@ -46,7 +46,7 @@ public final class Main {
     static final String SERVER_USAGE = """
             Usage: outpost server [--data-dir DIR] [--bind ADDR] [--https-port N] [--node-name NAME]
                                   [--labels k=v,...] [--node-timeout SECONDS] [--eviction-timeout SECONDS]
-                                  [--runtime docker] [--rest-port N|off]
+                                  [--runtime docker] [--rest-port N|0|off]
 
               --data-dir DIR        instance directory: config, state, logs (default ./outpost-data)
               --bind ADDR           address the HTTPS endpoint listens on (default 127.0.0.1)
@@ -59,9 +59,10 @@ public final class Main {
                                     are placed on other nodes (default 30)
               --runtime docker      also run containers on this node's Docker Engine (DOCKER_HOST or
                                     /var/run/docker.sock); every node runs bundles and features
-              --rest-port N|off     HTTPS port of this gateway's Kura REST paths (/services/deploy/v2,
+              --rest-port N|0|off   HTTPS port of this gateway's Kura REST paths (/services/deploy/v2,
                                     /services/configuration/v2, /services/assets) on loopback; default
-                                    8443 when free, else a free port (see DIR/rest/url)
+                                    8443 when free, else a free port; 0 picks a free one at every
+                                    start (the URL is in DIR/rest/url)
 
             Writes the node token to DIR/server/node-token and the admin credential to
             DIR/server/admin-token (both readable by the owner only).
@@ -69,7 +70,7 @@ public final class Main {
 
     static final String AGENT_USAGE = """
             Usage: outpost agent --server URL (--token TOKEN | --token-file FILE) [--data-dir DIR]
-                                 [--node-name NAME] [--labels k=v,...] [--runtime docker] [--rest-port N|off]
+                                 [--node-name NAME] [--labels k=v,...] [--runtime docker] [--rest-port N|0|off]
 
               --server URL          the server, e.g. https://127.0.0.1:6443
               --token TOKEN         join token (K10<ca-hash>::...); needed only for the first join
@@ -79,9 +80,10 @@ public final class Main {
               --labels k=v,...      node labels, e.g. site=plant-a,zone=boiler
               --runtime docker      also run containers on this node's Docker Engine (DOCKER_HOST or
                                     /var/run/docker.sock); every node runs bundles and features
-              --rest-port N|off     HTTPS port of this gateway's Kura REST paths (/services/deploy/v2,
+              --rest-port N|0|off   HTTPS port of this gateway's Kura REST paths (/services/deploy/v2,
                                     /services/configuration/v2, /services/assets) on loopback; default
-                                    8443 when free, else a free port (see DIR/rest/url)
+                                    8443 when free, else a free port; 0 picks a free one at every
+                                    start (the URL is in DIR/rest/url)
 
             After the first join the node keeps its identity in DIR/agent/ and restarts without a token.
             """;
@@ -95,7 +97,7 @@ public final class Main {
             """;
 
     static final String DEMO_USAGE = """
-            Usage: outpost demo [--data-dir DIR] [--https-port N] [--rest-port N|off]
+            Usage: outpost demo [--data-dir DIR] [--https-port N] [--rest-port N|0|off]
 
             Starts a server with the embedded store and its local agent in DIR (default ./outpost-demo),
             prints the join token, the admin API URL and the next commands to try. Ctrl-C stops it.
@@ -244,14 +246,26 @@ public final class Main {
 
     /**
      * {@code --rest-port N|off}: the port of the gateway's Kura REST paths. Without the option the
-     * port recorded earlier stays, or 8443 when it is free, or any free port.
+     * port recorded earlier stays, or 8443 when it is free, or any free port. 0 lets the gateway pick
+     * a free port whenever it starts, which leaves no gap between choosing the port and binding it.
      */
     static void configureRest(Instance instance, String option) throws UsageException, IOException {
         if ("off".equals(option)) {
             instance.configure("org.outpost.kura.rest", Map.of("enabled", "false"));
             return;
         }
-        int port = option == null ? instance.restPort() : port(option);
+        int port;
+        if (option == null) {
+            port = instance.restPort();
+        } else if (option.equals("0")) {
+            port = 0;
+        } else {
+            try {
+                port = port(option);
+            } catch (UsageException e) {
+                throw new UsageException("--rest-port must be a port from 1 to 65535, 0 for any free port, or off; got '" + option + "'");
+            }
+        }
         instance.configure("org.outpost.kura.rest", Map.of("enabled", "true", "port", String.valueOf(port)));
     }
 

@@ -168,6 +168,30 @@ class LauncherTest {
     }
 
     @Test
+    void restPortIsAPortZeroOrOffAndZeroIsKeptForTheNextStart() throws Exception {
+        Path home = tmp.resolve("home");
+        Files.createDirectories(home.resolve("etc"));
+        Instance instance = new Instance(home, tmp.resolve("data"));
+        Path cfg = instance.etc().resolve("org.outpost.kura.rest.cfg");
+
+        Main.configureRest(instance, "0");
+        assertEquals("0", CfgFile.get(cfg, "port"));
+        assertEquals(0, instance.restPort(), "a recorded 0 means a free port at every start");
+        Main.configureRest(instance, null);
+        assertEquals("0", CfgFile.get(cfg, "port"), "no option keeps what was chosen");
+
+        Main.configureRest(instance, "9443");
+        assertEquals("9443", CfgFile.get(cfg, "port"));
+        assertEquals("true", CfgFile.get(cfg, "enabled"));
+        Main.configureRest(instance, "off");
+        assertEquals("false", CfgFile.get(cfg, "enabled"));
+
+        assertEquals("--rest-port must be a port from 1 to 65535, 0 for any free port, or off; got '70000'",
+                assertThrows(UsageException.class, () -> Main.configureRest(instance, "70000")).getMessage());
+        assertEquals("false", CfgFile.get(cfg, "enabled"), "a refused option changes nothing");
+    }
+
+    @Test
     void usageErrorsNameTheProblem() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Main main = new Main(tmp, new PrintStream(out, true, StandardCharsets.UTF_8));

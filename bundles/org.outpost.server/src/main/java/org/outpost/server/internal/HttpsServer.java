@@ -1,10 +1,12 @@
 package org.outpost.server.internal;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -24,7 +26,7 @@ final class HttpsServer implements AutoCloseable {
     private final EventLoopGroup io = new NioEventLoopGroup(2, new DefaultThreadFactory("outpost-https-io"));
     private final Channel serverChannel;
 
-    HttpsServer(InetSocketAddress address, SslContext ssl, ServerContext context) throws InterruptedException {
+    HttpsServer(InetSocketAddress address, SslContext ssl, ServerContext context) throws IOException {
         AdminApi api = new AdminApi(context);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, io)
@@ -41,12 +43,13 @@ final class HttpsServer implements AutoCloseable {
                                 .addLast("router", new HttpRouter(context, api));
                     }
                 });
-        try {
-            serverChannel = bootstrap.bind(address).sync().channel();
-        } catch (InterruptedException | RuntimeException e) {
+        // awaited rather than sync(): sync() rethrows a BindException unchecked, past the clean-up below
+        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
             close();
-            throw e;
+            throw new IOException(bound.cause().getMessage(), bound.cause());
         }
+        serverChannel = bound.channel();
     }
 
     InetSocketAddress localAddress() {

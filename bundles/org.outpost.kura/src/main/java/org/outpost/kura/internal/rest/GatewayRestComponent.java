@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -63,12 +65,22 @@ public class GatewayRestComponent {
         int maxRequestMiB() default 64;
     }
 
+    /** A port taken by another process may be freed later: the gateway keeps trying rather than give up for good. */
+    static final long BIND_RETRY_SECONDS = 5;
+
     @Reference
-    private LocalNode node;
+    LocalNode node;
 
     private final List<RestResource> resources = new CopyOnWriteArrayList<>();
     private ExecutorService workers;
+    private ScheduledExecutorService binder;
+    private Listener listener;
     private GatewayRestServer server;
+    private int failedBinds;
+    private boolean stopped;
+
+    private record Listener(Path dir, InetSocketAddress address, SslContext ssl, int maxRequestBytes, GatewayCredential credential) {
+    }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addResource(RestResource resource) {
@@ -80,39 +92,79 @@ public class GatewayRestComponent {
     }
 
     @Activate
-    void activate(Config config) throws IOException, InterruptedException {
+    void activate(Config config) throws IOException {
         if (!config.enabled()) {
             LOG.info("gateway REST is switched off ({}: enabled=false)", PID);
             return;
         }
         Path dir = node.dataDir().resolve("rest");
         Files.createDirectories(dir);
+        // the url file names only a port this activation has bound
+        Files.deleteIfExists(dir.resolve("url"));
         GatewayCredential credential = GatewayCredential.loadOrCreate(dir.resolve("admin-token"));
         InetAddress bindAddress = InetAddress.getByName(config.bind().trim());
         SslContext ssl = sslContext(dir, bindAddress);
         // one request at a time per worker; installs and configuration changes are serialised anyway
         workers = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
                 new DefaultThreadFactory("outpost-kura-rest-worker"));
+        binder = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("outpost-kura-rest-bind"));
+        synchronized (this) {
+            listener = new Listener(dir, new InetSocketAddress(bindAddress, config.port()), ssl,
+                    config.maxRequestMiB() * 1024 * 1024, credential);
+            listen();
+        }
+    }
+
+    /** Binds the port, or tries again in {@value #BIND_RETRY_SECONDS} s. */
+    private synchronized void listen() {
+        if (stopped) {
+            return;
+        }
         try {
-            server = new GatewayRestServer(new InetSocketAddress(bindAddress, config.port()), ssl,
-                    config.maxRequestMiB() * 1024 * 1024, credential, this::resourceFor, workers);
-        } catch (RuntimeException e) {
-            workers.shutdownNow();
-            LOG.error("gateway REST cannot listen on {}:{}: {} (set another port in etc/{}.cfg)",
-                    config.bind(), config.port(), e.getMessage(), PID);
-            throw e;
+            server = new GatewayRestServer(listener.address(), listener.ssl(), listener.maxRequestBytes(), listener.credential(),
+                    this::resourceFor, workers);
+        } catch (IOException e) {
+            failedBinds++;
+            // the first failure, then one line a minute
+            if (failedBinds == 1 || failedBinds % (60 / BIND_RETRY_SECONDS) == 0) {
+                LOG.error("gateway REST {}; trying again every {} s (or set another port in etc/{}.cfg)", e.getMessage(),
+                        BIND_RETRY_SECONDS, PID);
+            }
+            binder.schedule(this::listen, BIND_RETRY_SECONDS, TimeUnit.SECONDS);
+            return;
         }
         InetSocketAddress bound = server.localAddress();
         String host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();
         String url = "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort() + "/services";
-        Files.writeString(dir.resolve("url"), url + "\n", StandardCharsets.UTF_8);
-        LOG.info("gateway REST listening on {} (credential in {}, CA in {})", url, dir.resolve("admin-token"), dir.resolve("ca.crt"));
+        Path dir = listener.dir();
+        try {
+            Files.writeString(dir.resolve("url"), url + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.warn("gateway REST: cannot write {}: {}", dir.resolve("url"), e.getMessage());
+        }
+        LOG.info("gateway REST listening on {} (credential in {}, CA in {}){}", url, dir.resolve("admin-token"), dir.resolve("ca.crt"),
+                failedBinds == 0 ? "" : " after " + failedBinds + " failed attempts");
+    }
+
+    /** The port this gateway serves on, or 0 while it is not listening. */
+    synchronized int port() {
+        return server == null ? 0 : server.localAddress().getPort();
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
+        stopped = true;
+        if (binder != null) {
+            binder.shutdownNow();
+        }
         if (server != null) {
             server.close();
+            server = null;
+            try {
+                Files.deleteIfExists(listener.dir().resolve("url"));
+            } catch (IOException e) {
+                LOG.debug("gateway REST: cannot remove {}", listener.dir().resolve("url"), e);
+            }
         }
         if (workers != null) {
             workers.shutdownNow();

@@ -1,5 +1,6 @@
 package org.outpost.kura.internal.rest;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -7,6 +8,7 @@ import java.util.function.Function;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -27,7 +29,7 @@ final class GatewayRestServer implements AutoCloseable {
     private final Channel serverChannel;
 
     GatewayRestServer(InetSocketAddress address, SslContext ssl, int maxRequestBytes, GatewayCredential credential,
-            Function<String, RestResource> resources, ExecutorService workers) throws InterruptedException {
+            Function<String, RestResource> resources, ExecutorService workers) throws IOException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop)
                 .channel(NioServerSocketChannel.class)
@@ -44,12 +46,13 @@ final class GatewayRestServer implements AutoCloseable {
                                 .addLast("rest", new RestHandler(resources, workers));
                     }
                 });
-        try {
-            serverChannel = bootstrap.bind(address).sync().channel();
-        } catch (InterruptedException | RuntimeException e) {
+        // awaited rather than sync(): sync() rethrows a BindException unchecked, past the clean-up below
+        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
             close();
-            throw e;
+            throw new IOException("cannot listen on " + address + ": " + bound.cause().getMessage(), bound.cause());
         }
+        serverChannel = bound.channel();
     }
 
     InetSocketAddress localAddress() {
