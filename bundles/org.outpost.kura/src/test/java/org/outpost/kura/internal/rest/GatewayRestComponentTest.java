@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,14 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +57,7 @@ class GatewayRestComponentTest {
             assertEquals("https://127.0.0.1:" + port + "/services", Files.readString(url, StandardCharsets.UTF_8).trim());
 
             String token = Files.readString(dataDir.resolve("rest/admin-token"), StandardCharsets.UTF_8).trim();
-            HttpClient client = HttpClient.newBuilder().sslContext(trusting(dataDir.resolve("rest/ca.crt")))
+            HttpClient client = HttpClient.newBuilder().sslContext(GatewayRestServerTest.trusting(dataDir.resolve("rest/ca.crt")))
                     .connectTimeout(Duration.ofSeconds(5)).build();
             HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/services/none"))
                     .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
@@ -100,19 +94,6 @@ class GatewayRestComponentTest {
                 .filter(t -> t.isAlive() && t.getName().startsWith("outpost-kura-rest")).count();
     }
 
-    private static SSLContext trusting(Path caFile) throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        try (InputStream ca = Files.newInputStream(caFile)) {
-            trusted.setCertificateEntry("gateway-ca", CertificateFactory.getInstance("X.509").generateCertificate(ca));
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
-    }
-
     /** The component's configuration as SCR would make it: the given values, else the annotation's defaults. */
     private static GatewayRestComponent.Config config(Map<String, Object> values) {
         return (GatewayRestComponent.Config) Proxy.newProxyInstance(GatewayRestComponentTest.class.getClassLoader(),
@@ -121,36 +102,10 @@ class GatewayRestComponentTest {
     }
 
     private static LocalNode node(Path dataDir) {
-        return new LocalNode() {
-            @Override
-            public String name() {
-                return "gw-test";
-            }
+        return new TestNode("gw-test", "agent", dataDir, Map.of(), "0.1.0", Instant.now());
+    }
 
-            @Override
-            public String role() {
-                return "agent";
-            }
-
-            @Override
-            public Path dataDir() {
-                return dataDir;
-            }
-
-            @Override
-            public Map<String, String> labels() {
-                return Map.of();
-            }
-
-            @Override
-            public String version() {
-                return "0.1.0";
-            }
-
-            @Override
-            public Instant started() {
-                return Instant.now();
-            }
-        };
+    private record TestNode(String name, String role, Path dataDir, Map<String, String> labels, String version, Instant started)
+            implements LocalNode {
     }
 }

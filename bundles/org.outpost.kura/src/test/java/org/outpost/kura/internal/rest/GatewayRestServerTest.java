@@ -77,16 +77,21 @@ class GatewayRestServerTest {
         server = new GatewayRestServer(new InetSocketAddress("127.0.0.1", 0),
                 GatewayRestComponent.sslContext(rest, InetAddress.getByName("127.0.0.1")), 64 << 20, credential,
                 path -> path.equals("/services/test") || path.startsWith("/services/test/") ? echo : null, workers);
+        client = trusting(rest.resolve("ca.crt"));
+    }
 
+    /** A TLS client context that trusts the gateway's own CA and nothing else. */
+    static SSLContext trusting(Path caFile) throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
-        try (InputStream ca = Files.newInputStream(rest.resolve("ca.crt"))) {
+        try (InputStream ca = Files.newInputStream(caFile)) {
             trusted.setCertificateEntry("gateway-ca", CertificateFactory.getInstance("X.509").generateCertificate(ca));
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
-        client = SSLContext.getInstance("TLS");
-        client.init(null, trust.getTrustManagers(), null);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     @AfterEach
