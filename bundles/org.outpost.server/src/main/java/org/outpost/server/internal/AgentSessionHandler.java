@@ -47,6 +47,13 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
     private volatile Watch specWatch;
     private volatile Watch assignmentWatch;
     private final java.util.concurrent.atomic.AtomicBoolean assignmentsQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * Held while a message is handed to the channel. Messages come from the event loop, the
+     * session's serial executor and store watches; once the agent has been refused, nothing may
+     * follow the error frame, whichever thread was about to write.
+     */
+    private final Object writeLock = new Object();
+    private boolean refused;
 
     AgentSessionHandler(ServerContext server, String node, String certSerial, String address) {
         this.server = server;
@@ -299,10 +306,17 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
     }
 
     private void send(ObjectNode message) {
+        String text;
         try {
-            channel.writeAndFlush(new TextWebSocketFrame(server.json().writeValueAsString(message)));
+            text = server.json().writeValueAsString(message);
         } catch (IOException e) {
             LOG.warn("Cannot encode a message for agent {}: {}", node, e.getMessage());
+            return;
+        }
+        synchronized (writeLock) {
+            if (!refused) {
+                channel.writeAndFlush(new TextWebSocketFrame(text));
+            }
         }
     }
 
@@ -312,13 +326,16 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
         error.put("type", "error");
         error.put("code", code.wireName());
         error.put("message", reason);
-        try {
-            channel.write(new TextWebSocketFrame(server.json().writeValueAsString(error)));
-        } catch (IOException e) {
-            // unreachable for an ObjectNode of strings
+        String text = error.toString();
+        synchronized (writeLock) {
+            if (refused) {
+                return;
+            }
+            refused = true;
+            channel.write(new TextWebSocketFrame(text));
+            channel.writeAndFlush(new CloseWebSocketFrame(code == ErrorCode.FORBIDDEN ? 4403 : 4400,
+                    reason.length() > 100 ? reason.substring(0, 100) : reason)).addListener(f -> channel.close());
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code == ErrorCode.FORBIDDEN ? 4403 : 4400, reason.length() > 100
-                ? reason.substring(0, 100) : reason)).addListener(f -> channel.close());
     }
 
     @Override

@@ -108,6 +108,8 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
     /** Rewrite file chunks once less than this percentage of them is live data. */
     private static final int REWRITE_BELOW_FILL_RATE = 50;
     private static final int MAX_REWRITE_BYTES_PER_PASS = 4 * 1024 * 1024;
+    /** How long close() lets reads and watch replays that already started on other threads finish. */
+    private static final long CLOSE_WAITS_FOR_READERS_MILLIS = 5_000;
 
     private final Path file;
     private final Options options;
@@ -130,6 +132,7 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
     /** Why the store stopped by itself; null while open or after an ordinary close. */
     private volatile StoreException failure;
     private volatile Snapshot current;
+    private final Snapshot.Pins pins = new Snapshot.Pins();
 
     // Owned by the writer thread.
     private long revision;
@@ -208,7 +211,7 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
         }
         revision = meta.get(META_REVISION);
         compactedRevision = meta.get(META_COMPACTED_REVISION);
-        current = Snapshot.ofLatestCommit(store, keys, log, revision, compactedRevision);
+        current = Snapshot.ofLatestCommit(store, pins, keys, log, revision, compactedRevision);
     }
 
     // ---------------------------------------------------------------- reads
@@ -428,7 +431,7 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
         batchEvents.clear();
         synchronized (watchLock) {
             Snapshot previous = current;
-            current = Snapshot.ofLatestCommit(store, keys, log, revision, compactedRevision);
+            current = Snapshot.ofLatestCommit(store, pins, keys, log, revision, compactedRevision);
             previous.release();
             if (!events.isEmpty()) {
                 for (StoreWatch watch : watches) {
@@ -560,7 +563,12 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
             current.release();
         }
         deliveryPool.shutdown();
-        if (normally) {
+        int stillReading = normally ? pins.awaitNone(CLOSE_WAITS_FOR_READERS_MILLIS) : 0;
+        if (stillReading > 0) {
+            LOG.warn("Closing cluster store {} while {} read(s) on other threads are still in progress; they will fail",
+                    file, stillReading);
+            store.closeImmediately();
+        } else if (normally) {
             store.close();
             LOG.info("Closed cluster store {} at revision {}", file, revision);
         } else {

@@ -29,13 +29,15 @@ final class Snapshot {
     private final MVMap<Long, byte[]> log;
     private final MVStore store;
     private final MVStore.TxCounter pin;
+    private final Pins pins;
     /** The store's own reference counts as one holder; 0 means released for good. */
     private final AtomicInteger holders = new AtomicInteger(1);
 
-    private Snapshot(MVStore store, MVStore.TxCounter pin, MVMap<String, byte[]> keys,
+    private Snapshot(MVStore store, MVStore.TxCounter pin, Pins pins, MVMap<String, byte[]> keys,
             MVMap<Long, byte[]> log, long revision, long compactedRevision) {
         this.store = store;
         this.pin = pin;
+        this.pins = pins;
         this.keys = keys;
         this.log = log;
         this.revision = revision;
@@ -43,11 +45,12 @@ final class Snapshot {
     }
 
     /** Must be called by the only writer, right after a commit, with nothing written since. */
-    static Snapshot ofLatestCommit(MVStore store, MVMap<String, byte[]> keys, MVMap<Long, byte[]> log,
+    static Snapshot ofLatestCommit(MVStore store, Pins pins, MVMap<String, byte[]> keys, MVMap<Long, byte[]> log,
             long revision, long compactedRevision) {
         MVStore.TxCounter pin = store.registerVersionUsage();
+        pins.pinned();
         long version = store.getCurrentVersion();
-        return new Snapshot(store, pin, keys.openVersion(version), log.openVersion(version), revision,
+        return new Snapshot(store, pin, pins, keys.openVersion(version), log.openVersion(version), revision,
                 compactedRevision);
     }
 
@@ -65,6 +68,7 @@ final class Snapshot {
     void release() {
         if (holders.decrementAndGet() == 0) {
             store.deregisterVersionUsage(pin);
+            pins.unpinned();
         }
     }
 
@@ -99,6 +103,45 @@ final class Snapshot {
             if (Codec.eventKeyStartsWith(record, prefixBytes)
                     && !consumer.test(Codec.decodeEvent(eventRevision, record))) {
                 return;
+            }
+        }
+    }
+
+    /**
+     * Counts the views of one store that still pin a version, so that closing the store can wait
+     * for reads in progress on other threads: MVStore must not close under a pinned version.
+     */
+    static final class Pins {
+        private int count;
+
+        synchronized void pinned() {
+            count++;
+        }
+
+        synchronized void unpinned() {
+            if (--count == 0) {
+                notifyAll();
+            }
+        }
+
+        /** Waits until no view pins a version, or the time is up; returns how many still do. */
+        synchronized int awaitNone(long timeoutMillis) {
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+            boolean interrupted = false;
+            try {
+                long remaining;
+                while (count > 0 && (remaining = deadline - System.nanoTime()) > 0) {
+                    try {
+                        wait(Math.max(1, remaining / 1_000_000));
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                return count;
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -41,6 +41,8 @@ class SnapshotTest {
                 .keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
     }
 
+    private final Snapshot.Pins pins = new Snapshot.Pins();
+
     @AfterEach
     void closeStore() {
         store.close();
@@ -56,7 +58,7 @@ class SnapshotTest {
     void snapshotDoesNotSeeWritesMadeAfterItsCommit() {
         put(1, "a");
         store.commit();
-        Snapshot snapshot = Snapshot.ofLatestCommit(store, keys, log, 1, 0);
+        Snapshot snapshot = Snapshot.ofLatestCommit(store, pins, keys, log, 1, 0);
 
         put(2, "b");
         keys.remove("a");
@@ -78,7 +80,7 @@ class SnapshotTest {
         put(3, "x/2");
         put(4, "x/3");
         store.commit();
-        Snapshot snapshot = Snapshot.ofLatestCommit(store, keys, log, 4, 0);
+        Snapshot snapshot = Snapshot.ofLatestCommit(store, pins, keys, log, 4, 0);
 
         List<Long> replayed = new ArrayList<>();
         snapshot.replay(0, "x/", event -> replayed.add(event.revision()) && replayed.size() < 2);
@@ -88,14 +90,16 @@ class SnapshotTest {
     }
 
     @Test
-    void releasedSnapshotCannotBeAcquiredAgain() {
+    void releasedSnapshotCannotBeAcquiredAgainAndNoLongerCountsAsPinned() {
         store.commit();
-        Snapshot snapshot = Snapshot.ofLatestCommit(store, keys, log, 0, 0);
+        Snapshot snapshot = Snapshot.ofLatestCommit(store, pins, keys, log, 0, 0);
 
         assertTrue(snapshot.tryAcquire());
         snapshot.release();
+        assertEquals(1, pins.awaitNone(10), "the store's own hold still pins it");
         snapshot.release();
 
+        assertEquals(0, pins.awaitNone(10));
         assertFalse(snapshot.tryAcquire());
     }
 }
