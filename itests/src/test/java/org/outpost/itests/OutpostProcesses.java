@@ -2,20 +2,22 @@ package org.outpost.itests;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.outpost.launcher.LoopbackPorts;
 
 /**
  * Starts {@code ./outpost} processes the way a user does and talks to them through
@@ -141,9 +143,16 @@ final class OutpostProcesses implements AutoCloseable {
         return "absent";
     }
 
+    /** Ports handed out in this test run: a port is chosen now and bound later, by another process. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /** A free loopback port, never one this run handed out before, below the ephemeral range where possible. */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        while (true) {
+            int port = LoopbackPorts.pickFree();
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
         }
     }
 

@@ -2,8 +2,6 @@ package org.outpost.launcher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -104,12 +102,11 @@ final class Instance {
     /** Keeps the recorded console port while it is free; otherwise picks a free one. */
     private static int consolePort(Path shellCfg) throws IOException {
         String recorded = CfgFile.get(shellCfg, "sshPort");
-        if (recorded != null && recorded.matches("\\d+") && !recorded.equals("8101") && isFree(Integer.parseInt(recorded))) {
+        if (recorded != null && recorded.matches("\\d+") && !recorded.equals("8101")
+                && LoopbackPorts.isFree(Integer.parseInt(recorded))) {
             return Integer.parseInt(recorded);
         }
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return LoopbackPorts.pickFree();
     }
 
     static final int DEFAULT_REST_PORT = 8443;
@@ -120,20 +117,10 @@ final class Instance {
         if (recorded != null && recorded.matches("\\d{1,5}")) {
             return Integer.parseInt(recorded);
         }
-        if (isFree(DEFAULT_REST_PORT)) {
+        if (LoopbackPorts.isFree(DEFAULT_REST_PORT)) {
             return DEFAULT_REST_PORT;
         }
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return LoopbackPorts.pickFree();
     }
 
     int consolePort() throws IOException {
