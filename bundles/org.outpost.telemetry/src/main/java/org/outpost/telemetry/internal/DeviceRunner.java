@@ -138,10 +138,12 @@ final class DeviceRunner {
         try {
             opened = using.open(device);
         } catch (DeviceException | RuntimeException e) {
-            status = DeviceStatus.Error;
-            problem = "cannot open: " + e.getMessage();
             LOG.warn("Device {} cannot be opened by driver {}: {}", device.name(), device.driver(), e.getMessage());
-            changed.run();
+            synchronized (this) {
+                if (driver == using && !closed) {
+                    setState(DeviceStatus.Error, "cannot open: " + e.getMessage());
+                }
+            }
             return;
         }
         synchronized (this) {
@@ -152,9 +154,9 @@ final class DeviceRunner {
             connection = opened;
             schedulePolls(opened);
         }
-        startListening(opened);
-        status = opened.connected() ? DeviceStatus.Connected : DeviceStatus.Connecting;
-        changed.run();
+        if (startListening(opened)) {
+            settle(opened, opened.connected() ? DeviceStatus.Connected : DeviceStatus.Connecting, "");
+        }
     }
 
     private void schedulePolls(DeviceConnection opened) {
@@ -185,21 +187,22 @@ final class DeviceRunner {
         }
     }
 
-    private void startListening(DeviceConnection opened) {
+    /** Returns false when the driver could not listen; the device is then in error. */
+    private boolean startListening(DeviceConnection opened) {
         List<Channel> listened = new ArrayList<>();
         for (Channel channel : device.channels()) {
             if (channel.enabled() && channel.mode().readable() && channel.listen()) listened.add(channel);
         }
-        if (listened.isEmpty()) return;
+        if (listened.isEmpty()) return true;
         try {
             opened.listen(listened, raw -> {
                 Channel channel = device.channel(raw.channel());
                 if (channel != null && connection == opened) taken(channel, raw, opened);
             });
+            return true;
         } catch (DeviceException | RuntimeException e) {
-            status = DeviceStatus.Error;
-            problem = "cannot listen: " + e.getMessage();
-            changed.run();
+            settle(opened, DeviceStatus.Error, "cannot listen: " + e.getMessage());
+            return false;
         }
     }
 
@@ -223,21 +226,41 @@ final class DeviceRunner {
     private void taken(Channel channel, Reading raw, DeviceConnection opened) {
         Reading reading = Values.toChannel(channel, raw);
         count.incrementAndGet();
-        DeviceStatus before = status;
-        String problemBefore = problem;
-        if (reading.quality() == Quality.BAD) {
-            errors.incrementAndGet();
-            if (!opened.connected()) {
-                status = DeviceStatus.Connecting;
-                problem = reading.reason();
-            }
-        } else {
+        boolean good = reading.quality() != Quality.BAD;
+        if (good) {
             lastReadingAt = reading.timestamp();
-            status = DeviceStatus.Connected;
-            problem = "";
+        } else {
+            errors.incrementAndGet();
         }
         readings.accept(reading);
-        if (before != status || !problemBefore.equals(problem)) changed.run();
+        if (good) {
+            settle(opened, DeviceStatus.Connected, "");
+        } else if (!opened.connected()) {
+            settle(opened, DeviceStatus.Connecting, reading.reason());
+        }
+    }
+
+    /**
+     * Sets the state a connection found, unless the device has moved on from that connection (a
+     * read that ends after the driver went away must not mark the device connected again).
+     */
+    private void settle(DeviceConnection from, DeviceStatus newStatus, String newProblem) {
+        if (status == newStatus && problem.equals(newProblem)) {
+            return; // the common case, every reading: no lock
+        }
+        synchronized (this) {
+            if (connection == from) {
+                setState(newStatus, newProblem);
+            }
+        }
+    }
+
+    private void setState(DeviceStatus newStatus, String newProblem) {
+        if (status != newStatus || !problem.equals(newProblem)) {
+            status = newStatus;
+            problem = newProblem;
+            changed.run();
+        }
     }
 
     /** Reads channels on the device's own thread now, waiting for the answer; scaled, not recorded. */

@@ -7,8 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,17 @@ class DeviceRunnerTest {
 
     /** Reads take {@code readMillis}; the value is the number of the read. */
     private static DeviceDriver driver(long readMillis, AtomicInteger reads) {
+        return driver(() -> {
+            try {
+                Thread.sleep(readMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, reads);
+    }
+
+    /** Every read runs {@code duringRead} first; the value is the number of the read. */
+    private static DeviceDriver driver(Runnable duringRead, AtomicInteger reads) {
         return new DeviceDriver() {
             @Override
             public String type() {
@@ -69,11 +83,7 @@ class DeviceRunnerTest {
                     @Override
                     public List<Reading> read(List<Channel> channels) {
                         int n = reads.incrementAndGet();
-                        try {
-                            Thread.sleep(readMillis);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
+                        duringRead.run();
                         return channels.stream().map(c -> Reading.good(device.name(), c.name(), System.currentTimeMillis(), n)).toList();
                     }
 
@@ -110,16 +120,29 @@ class DeviceRunnerTest {
         DeviceRunner fast = runner(device("fast", 50, 1), fastReadings);
         slow.start(driver(400, slowReads));
         fast.start(driver(1, fastReads));
-        Thread.sleep(2_000);
+
+        // 4 reads of 400 ms take at least 1.6 s: 32 ticks of 50 ms, of which at most 5 can start a read
+        await("four slow reads", () -> slowReads.get() >= 4);
         slow.close();
         fast.close();
-        Thread.sleep(500); // a read that was running at close() still delivers
+        await("the read running at close() delivers", () -> slowReadings.size() == slowReads.get());
+
         int slowCount = slowReads.get();
         int fastCount = fastReads.get();
-        assertTrue(slowCount >= 3 && slowCount <= 6, "a 400 ms read every 50 ms runs back to back, not queued: " + slowCount);
-        assertTrue(slow.overruns() >= 20, "skipped ticks are counted: " + slow.overruns());
-        assertTrue(fastCount >= 30, "the fast device kept its pace next to the slow one: " + fastCount);
-        assertEquals(slowCount, slowReadings.size());
+        assertTrue(slow.overruns() >= 20, "ticks that find the previous read running are skipped and counted: "
+                + slow.overruns() + " for " + slowCount + " reads");
+        assertTrue(fastCount >= 3 * slowCount, "the fast device kept its own pace next to the slow one: " + fastCount
+                + " reads against " + slowCount);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
     }
 
     @Test
@@ -128,8 +151,7 @@ class DeviceRunnerTest {
         DeviceRunner runner = runner(device("scaled", 20, 0.5), readings);
         assertEquals(DeviceStatus.Disconnected, runner.state().status());
         runner.start(driver(0, new AtomicInteger()));
-        long deadline = System.currentTimeMillis() + 5_000;
-        while (readings.size() < 3 && System.currentTimeMillis() < deadline) Thread.sleep(10);
+        await("three readings", () -> readings.size() >= 3);
         Reading first = readings.peek();
         assertEquals(Quality.GOOD, first.quality());
         assertEquals(ValueType.DOUBLE, first.type());
@@ -140,6 +162,31 @@ class DeviceRunnerTest {
         int seen = readings.size();
         Thread.sleep(200);
         assertTrue(readings.size() <= seen + 1, "no reads without a driver");
+    }
+
+    @Test
+    void aReadThatEndsAfterTheDriverWentAwayDoesNotMarkTheDeviceConnected() throws Exception {
+        ConcurrentLinkedQueue<Reading> readings = new ConcurrentLinkedQueue<>();
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        AtomicInteger reads = new AtomicInteger();
+        DeviceRunner runner = runner(device("late", 20, 1), readings);
+        runner.start(driver(() -> {
+            reading.countDown();
+            try {
+                finish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, reads));
+        assertTrue(reading.await(20, TimeUnit.SECONDS), "a read started");
+
+        runner.driverGone();
+        finish.countDown();
+        await("the late reading is delivered", () -> readings.size() == 1);
+
+        assertEquals(DeviceStatus.Disconnected, runner.state().status());
+        assertEquals("driver timed is not installed", runner.state().problem());
     }
 
     @Test
