@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.outpost.api.ErrorCode;
 import org.outpost.api.KeyValue;
@@ -46,14 +47,9 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
     private volatile boolean introduced;
     private volatile Watch specWatch;
     private volatile Watch assignmentWatch;
-    private final java.util.concurrent.atomic.AtomicBoolean assignmentsQueued = new java.util.concurrent.atomic.AtomicBoolean();
-    /**
-     * Held while a message is handed to the channel. Messages come from the event loop, the
-     * session's serial executor and store watches; once the agent has been refused, nothing may
-     * follow the error frame, whichever thread was about to write.
-     */
-    private final Object writeLock = new Object();
-    private boolean refused;
+    private final AtomicBoolean assignmentsQueued = new AtomicBoolean();
+    private final RefusalGate gate = new RefusalGate();
+    private final AtomicBoolean refused = new AtomicBoolean();
 
     AgentSessionHandler(ServerContext server, String node, String certSerial, String address) {
         this.server = server;
@@ -66,6 +62,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
     public void handlerAdded(ChannelHandlerContext ctx) {
         ordered = new SerialExecutor(server.workers());
         channel = ctx.channel();
+        ctx.pipeline().addBefore(ctx.name(), null, gate);
     }
 
     @Override
@@ -313,11 +310,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
             LOG.warn("Cannot encode a message for agent {}: {}", node, e.getMessage());
             return;
         }
-        synchronized (writeLock) {
-            if (!refused) {
-                channel.writeAndFlush(new TextWebSocketFrame(text));
-            }
-        }
+        channel.writeAndFlush(new TextWebSocketFrame(text));
     }
 
     /** Tells the agent why, then closes: the agent shows the reason and does not retry blindly. */
@@ -326,16 +319,14 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
         error.put("type", "error");
         error.put("code", code.wireName());
         error.put("message", reason);
-        String text = error.toString();
-        synchronized (writeLock) {
-            if (refused) {
-                return;
-            }
-            refused = true;
-            channel.write(new TextWebSocketFrame(text));
-            channel.writeAndFlush(new CloseWebSocketFrame(code == ErrorCode.FORBIDDEN ? 4403 : 4400,
-                    reason.length() > 100 ? reason.substring(0, 100) : reason)).addListener(f -> channel.close());
+        if (!refused.compareAndSet(false, true)) {
+            return; // the first reason is the one the agent hears
         }
+        TextWebSocketFrame refusal = new TextWebSocketFrame(error.toString());
+        gate.refuseWith(refusal);
+        channel.write(refusal);
+        channel.writeAndFlush(new CloseWebSocketFrame(code == ErrorCode.FORBIDDEN ? 4403 : 4400,
+                reason.length() > 100 ? reason.substring(0, 100) : reason)).addListener(f -> channel.close());
     }
 
     @Override
