@@ -67,6 +67,8 @@ public class GatewayRestComponent {
 
     /** A port taken by another process may be freed later: the gateway keeps trying rather than give up for good. */
     static final long BIND_RETRY_SECONDS = 5;
+    /** How long deactivation waits for a request or bind attempt under way to end. */
+    private static final long STOP_WAIT_SECONDS = 10;
 
     @Reference
     LocalNode node;
@@ -152,22 +154,45 @@ public class GatewayRestComponent {
     }
 
     @Deactivate
-    synchronized void deactivate() {
-        stopped = true;
-        if (binder != null) {
-            binder.shutdownNow();
-        }
-        if (server != null) {
-            server.close();
-            server = null;
-            try {
-                Files.deleteIfExists(listener.dir().resolve("url"));
-            } catch (IOException e) {
-                LOG.debug("gateway REST: cannot remove {}", listener.dir().resolve("url"), e);
+    void deactivate() {
+        ExecutorService stoppedWorkers;
+        ScheduledExecutorService stoppedBinder;
+        synchronized (this) {
+            stopped = true;
+            stoppedBinder = binder;
+            stoppedWorkers = workers;
+            if (binder != null) {
+                binder.shutdownNow();
+            }
+            if (server != null) {
+                server.close();
+                server = null;
+                try {
+                    Files.deleteIfExists(listener.dir().resolve("url"));
+                } catch (IOException e) {
+                    LOG.debug("gateway REST: cannot remove {}", listener.dir().resolve("url"), e);
+                }
+            }
+            if (workers != null) {
+                workers.shutdownNow();
             }
         }
-        if (workers != null) {
-            workers.shutdownNow();
+        // Outside the lock: a bind attempt may be waiting for it and must be let through to end.
+        awaitEnd(stoppedBinder);
+        awaitEnd(stoppedWorkers);
+    }
+
+    /** A bundle that stops leaves none of its threads running behind it. */
+    private static void awaitEnd(ExecutorService executor) {
+        if (executor == null) {
+            return;
+        }
+        try {
+            if (!executor.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("gateway REST: threads still busy {} s after stopping", STOP_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

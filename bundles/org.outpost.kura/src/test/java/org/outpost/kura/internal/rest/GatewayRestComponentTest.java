@@ -16,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,20 +81,27 @@ class GatewayRestComponentTest {
         GatewayRestComponent component = new GatewayRestComponent();
         component.node = node(dataDir);
         try (ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            long before = restThreads();
+            // threads of other tests' components may still be ending; only this component's count
+            Set<Thread> before = restThreads();
             component.activate(config(Map.of("port", holder.getLocalPort())));
             component.deactivate();
+
+            // a thread's executor reports it ended a moment before the thread itself is gone
             Instant deadline = Instant.now().plusSeconds(5);
-            while (restThreads() > before && Instant.now().isBefore(deadline)) {
-                Thread.sleep(50);
+            Set<Thread> left = restThreads();
+            left.removeAll(before);
+            while (!left.isEmpty() && Instant.now().isBefore(deadline)) {
+                Thread.sleep(20);
+                left.retainAll(restThreads());
             }
-            assertEquals(before, restThreads(), "the event loop of a failed bind and the retry thread are gone");
+            assertEquals(Set.of(), left, "the event loop of the failed bind and the retry thread are gone");
         }
     }
 
-    private static long restThreads() {
+    private static Set<Thread> restThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith("outpost-kura-rest")).count();
+                .filter(t -> t.isAlive() && t.getName().startsWith("outpost-kura-rest"))
+                .collect(Collectors.toCollection(HashSet::new));
     }
 
     /** The component's configuration as SCR would make it: the given values, else the annotation's defaults. */
