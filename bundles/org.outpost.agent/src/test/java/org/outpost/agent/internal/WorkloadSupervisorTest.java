@@ -117,6 +117,16 @@ class WorkloadSupervisorTest {
         return report;
     }
 
+    private static void awaitHeld(MemoryRuntime runtime, java.util.Set<String> ids) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!runtime.held.keySet().equals(ids)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the runtime holds " + runtime.held.keySet() + ", not " + ids);
+            }
+            Thread.sleep(10);
+        }
+    }
+
     /** The next report that has instance {@code id}, skipping earlier ones. */
     private InstanceStatus reportWith(String id) throws InterruptedException {
         while (true) {
@@ -153,7 +163,8 @@ class WorkloadSupervisorTest {
             ids = nextReport().stream().map(InstanceStatus::id).toList();
         }
         assertEquals(List.of("default/thermo-bbbbb"), ids);
-        assertEquals(java.util.Set.of("default/thermo-bbbbb"), docker.held.keySet());
+        // the pass reports first and removes after
+        awaitHeld(docker, java.util.Set.of("default/thermo-bbbbb"));
     }
 
     @Test
@@ -231,8 +242,7 @@ class WorkloadSupervisorTest {
             assertEquals(1, docker.calls.stream().filter(c -> c.equals("removing default/old-aaaaa")).count(),
                     "a removal under way is not started again: " + docker.calls);
             releaseRemoval.countDown();
-            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(300);
-            assertEquals(java.util.Set.of("default/new-bbbbb"), docker.held.keySet());
+            awaitHeld(docker, java.util.Set.of("default/new-bbbbb"));
         } finally {
             releaseRemoval.countDown();
             removals.shutdownNow();

@@ -339,6 +339,8 @@ class CloudPublisherTest {
             relay.releaseReplies();
             CloudStatus released = UplinkHarness.awaitStatus(publisher, s -> s.pending() == 0, WAIT);
             assertEquals(50, released.published());
+            // the broker acknowledges the publisher and forwards to the subscriber independently
+            subscriber.await(m -> m.topic().startsWith("acme/" + clientId + "/outpost/"), 50, WAIT);
             assertEquals(50, subscriber.matching(m -> m.topic().startsWith("acme/" + clientId + "/outpost/")).size());
         }
     }

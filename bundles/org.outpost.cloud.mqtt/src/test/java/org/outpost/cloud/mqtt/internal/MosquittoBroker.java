@@ -2,7 +2,6 @@ package org.outpost.cloud.mqtt.internal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import org.outpost.launcher.LoopbackPorts;
 
 /**
  * A real Mosquitto broker on a free loopback port, started by the test and killed by its PID.
@@ -117,9 +118,8 @@ final class MosquittoBroker implements AutoCloseable {
         }
     }
 
+    /** Below the ephemeral range: the server is restarted on this port after a pause, when an outgoing connection could have taken it. */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return LoopbackPorts.pickFree();
     }
 }

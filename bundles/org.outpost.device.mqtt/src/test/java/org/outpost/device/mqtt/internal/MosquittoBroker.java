@@ -3,7 +3,6 @@ package org.outpost.device.mqtt.internal;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.outpost.launcher.LoopbackPorts;
 
 /**
  * A real Mosquitto the test starts on a free loopback port and stops by its PID, with a Paho client
@@ -144,10 +144,9 @@ final class MosquittoBroker implements AutoCloseable {
         }
     }
 
+    /** Below the ephemeral range: the server is restarted on this port after a pause, when an outgoing connection could have taken it. */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return LoopbackPorts.pickFree();
     }
 
     @Override
