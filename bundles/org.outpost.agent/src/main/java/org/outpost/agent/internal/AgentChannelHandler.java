@@ -56,7 +56,7 @@ final class AgentChannelHandler extends SimpleChannelInboundHandler<TextWebSocke
         String type = message.path("type").asText("");
         switch (type) {
             case "welcome" -> {
-                session.welcomed(message);
+                session.welcomed(ctx.channel(), message);
                 heartbeats = ctx.executor().scheduleAtFixedRate(() -> heartbeat(ctx), heartbeatMillis, heartbeatMillis,
                         TimeUnit.MILLISECONDS);
             }

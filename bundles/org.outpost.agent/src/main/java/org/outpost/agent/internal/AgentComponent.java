@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -92,6 +91,10 @@ public class AgentComponent implements AgentState, AgentSession {
 
         @AttributeDefinition(description = "Milliseconds between checks that assigned workloads run as they should", min = "100")
         long workloadCheckMillis() default 2000;
+
+        @AttributeDefinition(description = "Whether a refused join ends the node's process with a non-zero status"
+                + " (so a service manager shows the failure) instead of trying again every few seconds")
+        boolean exitOnJoinRefusal() default false;
     }
 
     @Reference
@@ -120,14 +123,26 @@ public class AgentComponent implements AgentState, AgentSession {
     private HostStatus host;
     private volatile NodeUsage usage = NodeUsage.UNKNOWN;
     private volatile boolean stopped;
-    private volatile boolean connected;
+    private boolean exitOnJoinRefusal;
+    private ReconnectLoop reconnectLoop;
+    /** The channel of the attempt under way, from TCP connect until it closes. */
     private volatile Channel channel;
+    /** The channel the server has welcomed: only it carries status, logs and extensions' messages. */
+    private volatile Channel welcomedChannel;
     private volatile Instant lastAcknowledged;
     private volatile String lastError;
     private volatile boolean refusedByServer;
     private volatile long unreachableSinceNanos;
-    private ScheduledFuture<?> pendingRetry; // guarded by this
     private final AtomicLong lastRevision = new AtomicLong();
+    private final AtomicLong welcomes = new AtomicLong();
+    private volatile boolean joinedInThisRun;
+    private volatile ChannelLoss lastLoss;
+    /** Why the server last closed or refused the welcomed channel, until the channel is gone. */
+    private volatile String closingReason;
+
+    /** When and why the welcomed channel was last lost. */
+    record ChannelLoss(Instant at, String reason) {
+    }
 
     private final ServerExtensions extensions = new ServerExtensions();
     private org.osgi.framework.BundleContext bundleContext;
@@ -148,7 +163,9 @@ public class AgentComponent implements AgentState, AgentSession {
         executor.setRemoveOnCancelPolicy(true);
         supervisor = executor;
         supervisor.scheduleWithFixedDelay(() -> usage = host.read(), 0, heartbeatMillis, TimeUnit.MILLISECONDS);
-        supervisor.execute(this::connect);
+        exitOnJoinRefusal = config.exitOnJoinRefusal();
+        reconnectLoop = new ReconnectLoop(supervisor, this::connect);
+        reconnectLoop.start();
         ScheduledThreadPoolExecutor workloadExecutor = new ScheduledThreadPoolExecutor(1,
                 new DefaultThreadFactory("outpost-agent-workloads", true));
         workloadExecutor.setRemoveOnCancelPolicy(true);
@@ -232,7 +249,7 @@ public class AgentComponent implements AgentState, AgentSession {
     }
 
     private void sendFrame(ObjectNode frame) {
-        Channel open = channel;
+        Channel open = welcomedChannel;
         if (open != null) {
             open.writeAndFlush(new TextWebSocketFrame(frame.toString()));
         }
@@ -281,9 +298,9 @@ public class AgentComponent implements AgentState, AgentSession {
 
     /** The supervisor's latest instance states to the server, when there is a channel. */
     private void reportStatus(List<InstanceStatus> instances) {
-        Channel open = channel;
+        Channel open = welcomedChannel;
         WorkloadSupervisor supervising = workloads;
-        if (open == null || !connected || supervising == null) {
+        if (open == null || supervising == null) {
             return; // reportAgain() on the next welcome sends the current state
         }
         ObjectNode status = json.createObjectNode();
@@ -305,6 +322,7 @@ public class AgentComponent implements AgentState, AgentSession {
     @Deactivate
     void deactivate() {
         stopped = true;
+        reconnectLoop.stop();
         extensions.linkDown();
         supervisor.shutdownNow();
         workloadWorker.shutdownNow();
@@ -319,20 +337,38 @@ public class AgentComponent implements AgentState, AgentSession {
     }
 
     /** One attempt: make sure there is an identity for this server, then open the channel. */
-    private void connect() {
+    private void connect(long attempt) {
         if (stopped) {
             return;
         }
         try {
             NodeIdentity identity = identity();
-            openChannel(identity);
+            openChannel(identity, attempt);
         } catch (JoinRefusedException e) {
             problem(e.getMessage());
-            retry(Duration.ofMillis(Math.max(5000, heartbeatMillis)));
+            if (exitOnJoinRefusal) {
+                exitRefused(e.getMessage());
+                return;
+            }
+            reconnectLoop.ended(attempt, Duration.ofMillis(Math.max(5000, heartbeatMillis)));
         } catch (IOException | RuntimeException e) {
             unreachable("cannot reach server " + server + ": " + describe(e));
-            retry(backoff.next());
+            reconnectLoop.ended(attempt, backoff.next());
         }
+    }
+
+    /**
+     * The node was started to join (not switched by hand in a running console): a refused join
+     * will not succeed by retrying, so the process ends with a non-zero status and the reason,
+     * and a service manager shows the failure. {@code --retry-join} keeps it trying instead.
+     */
+    private void exitRefused(String reason) {
+        System.out.println("outpost: node " + node.name() + " cannot join " + server + ": " + reason
+                + " (start with --retry-join to keep trying)");
+        System.out.flush();
+        Thread exit = new Thread(() -> System.exit(3), "outpost-join-refused-exit");
+        exit.setDaemon(false);
+        exit.start();
     }
 
     private NodeIdentity identity() throws JoinRefusedException, IOException {
@@ -352,6 +388,7 @@ public class AgentComponent implements AgentState, AgentSession {
         NodeIdentity joined = new Joiner(json).join(server, token.get(), node.name(), identityDir,
                 existing.filter(id -> !refusedByServer));
         refusedByServer = false;
+        joinedInThisRun = true;
         LOG.info("Node {} joined {}", node.name(), server);
         System.out.println("outpost: node " + node.name() + " joined " + server);
         return joined;
@@ -373,7 +410,7 @@ public class AgentComponent implements AgentState, AgentSession {
         }
     }
 
-    private void openChannel(NodeIdentity identity) throws SSLException {
+    private void openChannel(NodeIdentity identity, long attempt) throws SSLException {
         SslContext tls = SslContextBuilder.forClient()
                 .sslProvider(SslProvider.JDK)
                 .protocols("TLSv1.3", "TLSv1.2")
@@ -402,43 +439,45 @@ public class AgentComponent implements AgentState, AgentSession {
         bootstrap.connect(server.getHost(), port).addListener(future -> {
             if (!future.isSuccess()) {
                 unreachable("cannot reach server " + server + ": " + describe(future.cause()));
-                retry(backoff.next());
+                reconnectLoop.ended(attempt, backoff.next());
                 return;
             }
             Channel open = ((io.netty.channel.ChannelFuture) future).channel();
             channel = open;
-            open.closeFuture().addListener(closed -> {
-                boolean wasConnected = connected;
-                connected = false;
-                channel = null;
-                closeLogStreams();
-                if (!stopped) {
-                    supervisor.execute(extensions::linkDown);
-                }
-                if (stopped) {
-                    return;
-                }
-                if (wasConnected) {
-                    LOG.info("Node {} lost its channel to {}; reconnecting", node.name(), server);
-                    backoff.reset();
-                }
-                retry(backoff.next());
-            });
+            open.closeFuture().addListener(closed -> channelClosed(open, attempt));
         });
+    }
+
+    /** The attempt's channel is gone: clean up after it, then the next attempt follows. */
+    private void channelClosed(Channel closed, long attempt) {
+        boolean wasWelcomed = welcomedChannel == closed;
+        if (wasWelcomed) {
+            welcomedChannel = null;
+        }
+        if (channel == closed) {
+            channel = null;
+        }
+        if (wasWelcomed) {
+            closeLogStreams();
+            if (!stopped) {
+                supervisor.execute(extensions::linkDown);
+            }
+        }
+        if (stopped) {
+            return;
+        }
+        if (wasWelcomed) {
+            String reason = closingReason == null ? "the connection closed" : closingReason;
+            lastLoss = new ChannelLoss(Instant.now(), reason);
+            LOG.info("Node {} lost its channel to {} ({}); reconnecting", node.name(), server, reason);
+            backoff.reset();
+        }
+        closingReason = null;
+        reconnectLoop.ended(attempt, backoff.next());
     }
 
     private int port() {
         return server.getPort() > 0 ? server.getPort() : 6443;
-    }
-
-    private synchronized void retry(Duration delay) {
-        if (!stopped) {
-            try {
-                pendingRetry = supervisor.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // stopping
-            }
-        }
     }
 
     /**
@@ -446,9 +485,10 @@ public class AgentComponent implements AgentState, AgentSession {
      * waiting out its backoff goes now, so the local agent is Ready as soon as its server is.
      */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    synchronized void bindServerState(ServerState started) {
-        if (pendingRetry != null && !connected && pendingRetry.cancel(false)) {
-            retry(Duration.ZERO);
+    void bindServerState(ServerState started) {
+        ReconnectLoop loop = reconnectLoop;
+        if (loop != null) {
+            loop.now();
         }
     }
 
@@ -543,13 +583,18 @@ public class AgentComponent implements AgentState, AgentSession {
     }
 
     @Override
-    public void welcomed(JsonNode welcome) {
-        connected = true;
+    public void welcomed(Channel welcoming, JsonNode welcome) {
+        if (welcoming != channel || stopped) {
+            welcoming.close(); // not the attempt under way (cannot happen with one attempt at a time)
+            return;
+        }
+        welcomedChannel = welcoming;
         unreachableSinceNanos = 0;
         lastAcknowledged = Instant.now();
         lastRevision.accumulateAndGet(welcome.path("revision").asLong(), Math::max);
         backoff.reset();
-        if (lastError != null) {
+        boolean first = welcomes.getAndIncrement() == 0;
+        if (lastError != null || (first && !joinedInThisRun)) {
             System.out.println("outpost: node " + node.name() + " connected to " + server);
         }
         lastError = null;
@@ -558,10 +603,11 @@ public class AgentComponent implements AgentState, AgentSession {
         if (supervising != null) {
             supervising.reportAgain();
         }
-        Channel open = channel;
-        if (open != null) {
-            supervisor.execute(() -> extensions.linkUp(bundleContext, open, node.name()));
-        }
+        supervisor.execute(() -> {
+            if (welcomedChannel == welcoming) {
+                extensions.linkUp(bundleContext, welcoming, node.name());
+            }
+        });
     }
 
     @Override
@@ -585,11 +631,13 @@ public class AgentComponent implements AgentState, AgentSession {
         if ("forbidden".equals(code)) {
             refusedByServer = true;
         }
+        closingReason = "refused by the server: " + message;
         problem("server refused this node: " + message);
     }
 
     @Override
     public void channelFailed(Throwable cause) {
+        closingReason = "channel failed: " + describe(cause);
         problem("channel to " + server + " failed: " + describe(cause));
     }
 
@@ -602,7 +650,24 @@ public class AgentComponent implements AgentState, AgentSession {
 
     @Override
     public boolean connected() {
-        return connected;
+        return welcomedChannel != null;
+    }
+
+    @Override
+    public long reconnects() {
+        return Math.max(0, welcomes.get() - 1);
+    }
+
+    @Override
+    public Instant lastDisconnected() {
+        ChannelLoss loss = lastLoss;
+        return loss == null ? null : loss.at();
+    }
+
+    @Override
+    public String lastDisconnectReason() {
+        ChannelLoss loss = lastLoss;
+        return loss == null ? null : loss.reason();
     }
 
     @Override

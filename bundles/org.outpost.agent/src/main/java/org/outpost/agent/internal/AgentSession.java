@@ -19,7 +19,8 @@ interface AgentSession {
     /** The workload runtimes this node has, for the hello. */
     java.util.List<String> runtimes();
 
-    void welcomed(JsonNode welcome);
+    /** The server welcomed the node on {@code channel}: from now on it carries status and the other messages. */
+    void welcomed(io.netty.channel.Channel channel, JsonNode welcome);
 
     /** The server's complete list of this node's assignments. */
     void assigned(JsonNode assignments);

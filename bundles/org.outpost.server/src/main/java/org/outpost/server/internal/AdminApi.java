@@ -129,7 +129,8 @@ final class AdminApi {
     private ApiResponse metrics() {
         Map<NodeStatus, Integer> counts = ctx.registry().countByStatus();
         return ApiResponse.text("text/plain; version=0.0.4; charset=utf-8",
-                ctx.metrics().render(counts, ctx.store().revision(), ctx.sessions().size()) + ctx.devices().metrics());
+                ctx.metrics().render(counts, ctx.store().revision(), ctx.sessions().size()) + ctx.sessions().metrics()
+                        + ctx.devices().metrics());
     }
 
     private ApiResponse status() throws IOException {

@@ -91,6 +91,9 @@ public class StatusCommand extends EdgeAction {
             a.put("lastAcknowledged", Json.instant(agentState.lastAcknowledged()));
             a.put("lastRevision", agentState.lastRevision());
             a.put("lastError", agentState.lastError());
+            a.put("reconnects", agentState.reconnects());
+            a.put("lastDisconnected", Json.instant(agentState.lastDisconnected()));
+            a.put("lastDisconnectReason", agentState.lastDisconnectReason());
         } else if ("agent".equals(role)) {
             o.putNull("agent");
         }
@@ -136,6 +139,12 @@ public class StatusCommand extends EdgeAction {
             lines.add("agent last acknowledged: "
                     + (ack == null ? "never" : NodeText.when(Instant.parse(ack), now())));
             lines.add("agent last revision: " + agent.path("lastRevision").asLong());
+            lines.add("agent reconnects: " + agent.path("reconnects").asLong());
+            String lost = agent.path("lastDisconnected").asText(null);
+            if (lost != null) {
+                lines.add("agent last disconnect: " + NodeText.when(Instant.parse(lost), now()) + ": "
+                        + orNone(agent.path("lastDisconnectReason").asText(null)));
+            }
             String error = agent.path("lastError").asText(null);
             if (error != null) {
                 lines.add("agent last error: " + error);

@@ -29,8 +29,8 @@ class StatusCommandTest {
         }
     }
 
-    record Agent(String serverUrl, boolean connected, Instant lastAcknowledged, long lastRevision, String lastError)
-            implements AgentState {
+    record Agent(String serverUrl, boolean connected, Instant lastAcknowledged, long lastRevision, String lastError,
+            long reconnects, Instant lastDisconnected, String lastDisconnectReason) implements AgentState {
     }
 
     private static Fakes.Captured<StatusCommand> server() {
@@ -43,7 +43,8 @@ class StatusCommandTest {
                 Fakes.node("edge-1", NodeStatus.Ready, Duration.ofHours(3), Map.of()),
                 Fakes.node("pi", NodeStatus.NotReady, Duration.ofHours(1), Map.of()),
                 Fakes.node("pi2", NodeStatus.Ready, Duration.ofHours(1), Map.of()));
-        c.agentState = new Agent("https://127.0.0.1:6443", true, Fakes.NOW.minusSeconds(4), 42, null);
+        c.agentState = new Agent("https://127.0.0.1:6443", true, Fakes.NOW.minusSeconds(4), 42, null, 1,
+                Fakes.NOW.minusSeconds(60), "refused by the server: send hello before status");
         return Fakes.capture(c);
     }
 
@@ -51,7 +52,7 @@ class StatusCommandTest {
         StatusCommand c = new StatusCommand();
         c.roleManager = new Fakes.Roles("agent");
         c.localNode = new Fakes.Local("pi", "agent", Fakes.NOW.minus(Duration.ofMinutes(5)));
-        c.agentState = new Agent("https://10.0.0.1:6443", false, null, 7, "join refused: token expired");
+        c.agentState = new Agent("https://10.0.0.1:6443", false, null, 7, "join refused: token expired", 0, null, null);
         return Fakes.capture(c);
     }
 
@@ -73,8 +74,12 @@ class StatusCommandTest {
         assertEquals(1, s.get("nodes").get("notReady").asInt());
         assertEquals("https://127.0.0.1:6443", s.get("server").asText());
         JsonNode a = s.get("agent");
-        assertEquals(Set.of("server", "connected", "lastAcknowledged", "lastRevision", "lastError"), JsonTest.keys(a));
+        assertEquals(Set.of("server", "connected", "lastAcknowledged", "lastRevision", "lastError", "reconnects",
+                "lastDisconnected", "lastDisconnectReason"), JsonTest.keys(a));
         assertEquals(true, a.get("connected").asBoolean());
+        assertEquals(1, a.get("reconnects").asLong());
+        assertEquals("2025-06-01T11:59:00Z", a.get("lastDisconnected").asText());
+        assertEquals("refused by the server: send hello before status", a.get("lastDisconnectReason").asText());
         assertEquals("2025-06-01T11:59:56Z", a.get("lastAcknowledged").asText());
         assertEquals(true, a.get("lastError").isNull());
     }
@@ -106,6 +111,8 @@ class StatusCommandTest {
                 "agent: connected to https://127.0.0.1:6443",
                 "agent last acknowledged: 2025-06-01T11:59:56Z (4s ago)",
                 "agent last revision: 42",
+                "agent reconnects: 1",
+                "agent last disconnect: 2025-06-01T11:59:00Z (1m ago): refused by the server: send hello before status",
                 ""), server().run());
     }
 
@@ -119,6 +126,7 @@ class StatusCommandTest {
                 "agent: disconnected to https://10.0.0.1:6443",
                 "agent last acknowledged: never",
                 "agent last revision: 7",
+                "agent reconnects: 0",
                 "agent last error: join refused: token expired",
                 ""), agent().run());
     }
