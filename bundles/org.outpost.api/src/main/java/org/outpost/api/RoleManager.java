@@ -8,8 +8,15 @@ public interface RoleManager {
 
     String role();
 
-    /** Becomes the server of a cluster of its own; the local agent joins it. */
+    /** Becomes the server of a cluster of its own, listening as configured; the local agent joins it. */
     void becomeServer();
+
+    /**
+     * Becomes the server of a cluster of its own, listening on {@code bindAddress:httpsPort}
+     * (null / 0: as configured); the local agent joins it. A switch that cannot complete is
+     * rolled back and fails with the reason.
+     */
+    void becomeServer(String bindAddress, int httpsPort);
 
     /**
      * Becomes an agent of the given server.

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.EnumSet;
 import java.util.Hashtable;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,11 +27,11 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.outpost.api.ErrorCode;
 import org.outpost.api.LocalNode;
 import org.outpost.api.OutpostException;
 import org.outpost.api.RoleManager;
-import org.outpost.api.ServerState;
 import org.outpost.security.Pem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +56,14 @@ public class RoleSwitcher implements RoleManager, ConfigurationListener {
     private ConfigurationAdmin configAdmin;
     @Reference
     private LocalNode node;
+    @Reference
+    private ServiceComponentRuntime components;
+
+    /** How long a switch to server may take before it is rolled back. */
+    static final Duration SWITCH_TIMEOUT = Duration.ofSeconds(12);
+
+    /** Set while a switch is under way: configuration events it causes itself are not acted on. */
+    private volatile boolean switching;
 
     private final ExecutorService startup = Executors.newSingleThreadExecutor(r -> new Thread(r, "outpost-role-startup"));
 
@@ -66,6 +77,7 @@ public class RoleSwitcher implements RoleManager, ConfigurationListener {
                 awaitBootFeatures();
                 applyRole(node.role());
                 if ("server".equals(node.role())) {
+                    awaitServerAtBoot();
                     pointLocalAgentAtLocalServer();
                 }
                 installExtraRuntimes();
@@ -94,6 +106,27 @@ public class RoleSwitcher implements RoleManager, ConfigurationListener {
         }
     }
 
+    /**
+     * A node started as a server that cannot serve (its port is taken, its store is damaged) ends
+     * its process with the reason and a non-zero status instead of running on half started, so
+     * the person or service manager that started it sees why.
+     */
+    private void awaitServerAtBoot() throws InterruptedException {
+        ServerStartWatch watch = new ServerStartWatch(context, components);
+        ServerStartWatch.Outcome outcome = watch.await(Duration.ofMinutes(5));
+        if (outcome.started()) {
+            return;
+        }
+        String reason = outcome.failure().orElse("it did not start within 5 minutes; see "
+                + node.dataDir().resolve("data/log/karaf.log"));
+        LOG.error("Server {} cannot start: {}", node.name(), reason);
+        System.out.println("outpost: server " + node.name() + " cannot start: " + reason);
+        System.out.flush();
+        Thread exit = new Thread(() -> System.exit(1), "outpost-server-failed-exit");
+        exit.setDaemon(false);
+        exit.start();
+    }
+
     @Deactivate
     void deactivate() throws InterruptedException {
         startup.shutdownNow();
@@ -106,39 +139,102 @@ public class RoleSwitcher implements RoleManager, ConfigurationListener {
     }
 
     @Override
-    public synchronized void becomeServer() {
+    public void becomeServer() {
+        becomeServer(null, 0);
+    }
+
+    /**
+     * Becomes a server on {@code bindAddress:httpsPort} (null / 0: as configured, else
+     * 127.0.0.1:6443). A switch that cannot complete within {@link #SWITCH_TIMEOUT} is rolled back:
+     * role, features and configuration are as they were, and the local agent never left its server.
+     */
+    @Override
+    public synchronized void becomeServer(String bindAddress, int httpsPort) {
+        String previousRole = node.role();
+        if ("server".equals(previousRole)) {
+            throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "node " + node.name() + " is a server already");
+        }
+        switching = true;
+        Dictionary<String, Object> previousServer;
+        Optional<EtcConfigFile> serverFile = EtcConfigFile.of("org.outpost.server");
+        Optional<byte[]> previousServerFile = Optional.empty();
         try {
+            previousServer = configuration("org.outpost.server").getProperties();
             Dictionary<String, Object> server = properties("org.outpost.server");
-            if (server.get("httpsPort") == null) {
-                server.put("httpsPort", "6443");
-                server.put("bindAddress", "127.0.0.1");
-                configuration("org.outpost.server").update(server);
+            String bind = bindAddress != null ? bindAddress : String.valueOf(orDefault(server.get("bindAddress"), "127.0.0.1"));
+            int port = httpsPort > 0 ? httpsPort : Integer.parseInt(String.valueOf(orDefault(server.get("httpsPort"), "6443")));
+            PortCheck.requireFree(bind, port);
+            server.put("bindAddress", bind);
+            server.put("httpsPort", String.valueOf(port));
+            if (serverFile.isPresent()) {
+                // the address goes where an operator looks for it; Karaf's watcher reads the same values
+                previousServerFile = serverFile.get().snapshot();
+                serverFile.get().set(Map.of("bindAddress", bind, "httpsPort", String.valueOf(port)));
+                server.put("felix.fileinstall.filename", serverFile.get().path().toUri().toString());
             }
+            configuration("org.outpost.server").update(server);
+        } catch (IOException e) {
+            switching = false;
+            throw new OutpostException(ErrorCode.INTERNAL, "could not switch to server: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            switching = false;
+            throw e;
+        }
+        try {
             setRole("server");
             applyRole("server");
+            ServerStartWatch.Outcome outcome = new ServerStartWatch(context, components).await(SWITCH_TIMEOUT);
+            if (!outcome.started()) {
+                String reason = outcome.failure().orElse("the server did not start within " + SWITCH_TIMEOUT.toSeconds()
+                        + " s; see " + node.dataDir().resolve("data/log/karaf.log"));
+                rollBack(previousRole, previousServer, serverFile, previousServerFile);
+                throw new OutpostException(ErrorCode.UNAVAILABLE, reason + "; node " + node.name() + " is " + previousRole
+                        + " again, as before");
+            }
             pointLocalAgentAtLocalServer();
-            awaitServerUp();
             LOG.info("Node {} is now a server", node.name());
         } catch (IOException e) {
-            throw new OutpostException(ErrorCode.INTERNAL, "could not switch to server: " + e.getMessage(), e);
+            rollBack(previousRole, previousServer, serverFile, previousServerFile);
+            throw new OutpostException(ErrorCode.INTERNAL, "could not switch to server: " + e.getMessage()
+                    + "; node " + node.name() + " is " + previousRole + " again", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            rollBack(previousRole, previousServer, serverFile, previousServerFile);
+            throw new OutpostException(ErrorCode.UNAVAILABLE, "interrupted while the server was starting; node "
+                    + node.name() + " is " + previousRole + " again");
+        } catch (OutpostException e) {
+            if (!previousRole.equals(node.role())) {
+                rollBack(previousRole, previousServer, serverFile, previousServerFile);
+            }
+            throw e;
+        } finally {
+            switching = false;
         }
     }
 
-    /** The role feature is installed; the switch is done only once the server answers. */
-    private void awaitServerUp() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (context.getServiceReference(ServerState.class) == null) {
-            if (System.nanoTime() > deadline) {
-                throw new OutpostException(ErrorCode.UNAVAILABLE, "the server role is installed but the server did not start;"
-                        + " see " + node.dataDir().resolve("data/log/karaf.log"));
+    /** Back to what the node was: its role and feature, and the server configuration it had. */
+    private void rollBack(String previousRole, Dictionary<String, Object> previousServer, Optional<EtcConfigFile> serverFile,
+            Optional<byte[]> previousServerFile) {
+        try {
+            applyRole(previousRole);
+            setRole(previousRole);
+            if (serverFile.isPresent()) {
+                serverFile.get().restore(previousServerFile);
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new OutpostException(ErrorCode.UNAVAILABLE, "interrupted while the server was starting");
+            Configuration server = configuration("org.outpost.server");
+            if (previousServer == null) {
+                server.delete();
+            } else {
+                server.update(previousServer);
             }
+            LOG.info("Node {} stays {}: the switch to server was rolled back", node.name(), previousRole);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Rolling back the switch of node {} to server failed: {}", node.name(), e.getMessage());
         }
+    }
+
+    private static Object orDefault(Object value, String fallback) {
+        return value == null || String.valueOf(value).isBlank() ? fallback : value;
     }
 
     /**
@@ -148,12 +244,12 @@ public class RoleSwitcher implements RoleManager, ConfigurationListener {
      */
     @Override
     public void configurationEvent(ConfigurationEvent event) {
-        if (event.getType() != ConfigurationEvent.CM_UPDATED || !"org.outpost.server".equals(event.getPid())) {
+        if (event.getType() != ConfigurationEvent.CM_UPDATED || !"org.outpost.server".equals(event.getPid()) || switching) {
             return;
         }
         try {
             startup.execute(() -> {
-                if (!"server".equals(node.role())) {
+                if (!"server".equals(node.role()) || switching) {
                     return;
                 }
                 try {

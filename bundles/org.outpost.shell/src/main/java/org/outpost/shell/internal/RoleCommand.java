@@ -15,7 +15,9 @@ import org.outpost.api.RoleManager;
 
 @Command(scope = "edge", name = "role", description = "Shows or switches this node's role (server or agent).",
         detailedDescription = "edge:role                                  prints the current role\n"
-                + "edge:role server                           becomes the server of a cluster of its own\n"
+                + "edge:role server [--https-port N] [--bind ADDR]\n"
+                + "                                           becomes the server of a cluster of its own\n"
+                + "                                           (listening on ADDR:N, default as configured, else 127.0.0.1:6443)\n"
                 + "edge:role agent --server URL [--token T]   becomes an agent of that server\n"
                 + "The switch happens in this process; nothing restarts.")
 @Service
@@ -34,6 +36,12 @@ public class RoleCommand extends EdgeAction {
     @Option(name = "--token", description = "agent: a join token (not needed to rejoin a cluster this node"
             + " already belongs to)", censor = true)
     String token;
+
+    @Option(name = "--https-port", description = "server: the HTTPS port to listen on (default as configured, else 6443)")
+    Integer httpsPort;
+
+    @Option(name = "--bind", description = "server: the address to listen on (default as configured, else 127.0.0.1)")
+    String bind;
 
     @Override
     protected void run() throws Exception {
@@ -57,10 +65,20 @@ public class RoleCommand extends EdgeAction {
                 if (server != null || token != null) {
                     throw fail("--server and --token apply only to edge:role agent");
                 }
-                roles.becomeServer();
+                if (httpsPort != null && (httpsPort < 1 || httpsPort > 65535)) {
+                    throw fail("--https-port must be a port from 1 to 65535, got " + httpsPort);
+                }
+                if (httpsPort == null && bind == null) {
+                    roles.becomeServer();
+                } else {
+                    roles.becomeServer(bind == null || bind.isBlank() ? null : bind.trim(), httpsPort == null ? 0 : httpsPort);
+                }
                 out().println(line(roles.role()));
             }
             case "agent" -> {
+                if (httpsPort != null || bind != null) {
+                    throw fail("--https-port and --bind apply only to edge:role server (an agent listens on no cluster port)");
+                }
                 if (server == null || server.isBlank()) {
                     throw fail("edge:role agent needs --server URL, e.g. --server https://10.0.0.1:6443");
                 }

@@ -59,6 +59,12 @@ final class TrailingOptions {
                             field.set(command, values);
                         }
                         values.add(value);
+                    } else if (field.getType() == Integer.class || field.getType() == int.class) {
+                        try {
+                            field.set(command, Integer.valueOf(value.trim()));
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("option " + word + " needs a whole number, got '" + value + "'");
+                        }
                     } else {
                         field.set(command, value);
                     }

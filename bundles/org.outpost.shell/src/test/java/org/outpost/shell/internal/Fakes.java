@@ -206,6 +206,12 @@ final class Fakes {
         }
 
         @Override
+        public void becomeServer(String bindAddress, int httpsPort) {
+            calls.add("server " + bindAddress + " " + httpsPort);
+            role = "server";
+        }
+
+        @Override
         public void becomeAgent(String serverUrl, String token) {
             calls.add("agent " + serverUrl + " " + token);
             role = "agent";

@@ -20,6 +20,19 @@ class TrailingOptionsTest {
 
         @Option(name = "--force")
         boolean force;
+
+        @Option(name = "--https-port")
+        Integer port;
+    }
+
+    @Test
+    void numberOptionsAfterArgumentsAreNumbersOrAReadableError() {
+        Sample sample = new Sample();
+        TrailingOptions.apply(sample, List.of("server", "--https-port", "6444"));
+        assertEquals(6444, sample.port);
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> TrailingOptions.apply(new Sample(), List.of("server", "--https-port", "high")));
+        assertEquals("option --https-port needs a whole number, got 'high'", wrong.getMessage());
     }
 
     @Test
