@@ -68,6 +68,13 @@ class DemoE2EIT {
         OutpostProcesses.Result logs = outpost.shell(shellView, "edge:logs", "sample-ticker");
         assertEquals(0, logs.exitCode(), logs.output());
         assertTrue(logs.output().contains("org.outpost.sample.ticker"), logs.output());
+        awaitValue("the sample workload's own output in its log", Duration.ofSeconds(30), () -> {
+            try {
+                return outpost.shell(shellView, "edge:logs", "sample-ticker").output();
+            } catch (IOException | InterruptedException e) {
+                return e.toString();
+            }
+        }, out -> out.contains("INFO Sample workload: load average "));
 
         // the demo's devices: simulated sensors and this host, read by the local agent, seen by the server
         assertTrue(banner.contains("edge:read sensors"), banner);
@@ -96,7 +103,7 @@ class DemoE2EIT {
         String restUrl = Files.readString(dataDir.resolve("rest/url"), StandardCharsets.UTF_8).trim();
         String credential = Files.readString(dataDir.resolve("rest/admin-token"), StandardCharsets.UTF_8).trim();
         Process curl = new ProcessBuilder("curl", "-sS", "--fail-with-body", "--cacert", dataDir.resolve("rest/ca.crt").toString(),
-                "-u", "admin:" + credential, restUrl + "/assets").redirectErrorStream(true).start();
+                "-u", "admin:" + credential, restUrl + "/services/assets").redirectErrorStream(true).start();
         curl.getOutputStream().close();
         String assets = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(curl.waitFor(60, TimeUnit.SECONDS), "curl finished");

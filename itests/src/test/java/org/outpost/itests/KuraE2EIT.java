@@ -570,7 +570,7 @@ class KuraE2EIT {
     }
 
     private String url(String path) throws IOException {
-        return Files.readString(dir.resolve("rest/url"), StandardCharsets.UTF_8).trim() + path;
+        return Files.readString(dir.resolve("rest/url"), StandardCharsets.UTF_8).trim() + "/services" + path;
     }
 
     record Http(int status, String body) {

@@ -122,11 +122,12 @@ public class ServerComponent {
         try {
             https = new HttpsServer(new InetSocketAddress(bind, config.httpsPort()), ssl, server);
         } catch (Exception e) {
-            String reason = "cannot listen on " + config.bindAddress() + ":" + config.httpsPort() + ": " + e.getMessage();
-            System.out.println("outpost: " + reason);
+            String cause = e.getMessage() == null ? e.toString() : e.getMessage();
+            String reason = "cannot listen on " + config.bindAddress() + ":" + config.httpsPort() + ": "
+                    + (cause.toLowerCase(java.util.Locale.ROOT).contains("in use") ? "address in use; choose one with --https-port" : cause);
             LOG.error("Server not started: {}", reason);
             deactivate();
-            throw e;
+            throw new org.outpost.api.OutpostException(org.outpost.api.ErrorCode.UNAVAILABLE, reason, e);
         }
         leaseMonitor = Executors.newSingleThreadScheduledExecutor(named("outpost-lease-monitor"));
         leaseMonitor.scheduleWithFixedDelay(() -> {
@@ -181,6 +182,7 @@ public class ServerComponent {
     }
 
     private void announce(Config config, String url, Path tokenFile, Path adminFile, JoinTokenService tokens) {
+        Path dir = node.dataDir().resolve("server");
         StringBuilder banner = new StringBuilder()
                 .append("Outpost server ").append(node.name()).append(" (").append(node.version()).append(") listening on ")
                 .append(url).append('\n')
@@ -198,16 +200,17 @@ public class ServerComponent {
                     .append("Try:\n")
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:nodes\n")
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:status\n")
-                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:workloads      (the sample workload sample-ticker)\n")
+                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:workloads      # the sample workload sample-ticker\n")
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:logs sample-ticker\n")
-                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:devices        (simulated sensors and this host)\n")
+                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:devices        # simulated sensors and this host\n")
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:read sensors\n")
                     .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:read host --follow\n")
-                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:dps             (deployment packages; edge:dp-install FILE.dp)\n")
-                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:snapshots       (configuration snapshots, Kura's XML)\n")
+                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:dps            # deployment packages; edge:dp-install FILE.dp\n")
+                    .append("  ./outpost shell --data-dir ").append(dataDir).append(" edge:snapshots      # configuration snapshots, Kura's XML\n")
                     .append("  ./outpost agent --server ").append(url).append(" --token-file ").append(tokenFile)
                     .append(" --data-dir ./outpost-agent1 --node-name gw-1 --labels site=plant-a\n")
-                    .append("  curl -sk -H \"Authorization: Bearer $(cat ").append(adminFile).append(")\" ").append(url).append("/v1/nodes\n")
+                    .append("  curl -s --cacert ").append(dir.resolve("tls/ca.crt")).append(" -H \"Authorization: Bearer $(cat ")
+                    .append(adminFile).append(")\" ").append(url).append("/v1/nodes\n")
                     .append("Ctrl-C stops the demo.\n");
         }
         System.out.print(banner);

@@ -3,6 +3,9 @@ package org.outpost.shell.internal;
 import java.time.Instant;
 import java.util.List;
 
+import org.outpost.api.OutpostException;
+import org.outpost.api.device.Quality;
+import org.outpost.api.device.Reading;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
@@ -27,7 +30,7 @@ public class DevicesCommand extends DeviceAction {
     @Override
     protected void run() throws Exception {
         boolean json = Output.isJson(output);
-        List<NodeDevice> devices = fleet != null ? fleet.devices()
+        List<NodeDevice> devices = fleet != null ? fleet.devices().stream().map(this::withLatestReading).toList()
                 : local().devices().stream().map(d -> new NodeDevice(nodeName(), d)).toList();
         if (json) {
             out().println(Json.write(Json.items(devices.stream().map(DevicesCommand::json).toList())));
@@ -44,6 +47,26 @@ public class DevicesCommand extends DeviceAction {
                     String.valueOf(state.device().channels().size()), lastReading(state, now()));
         }
         table.print(out());
+    }
+
+    /**
+     * A node reports its devices every few seconds, while readings reach the server as they are
+     * taken: the newest reading the server holds is the device's last reading, as edge:read shows it.
+     */
+    private NodeDevice withLatestReading(NodeDevice device) {
+        long newest = device.state().lastReadingAt();
+        try {
+            for (Reading reading : fleet.latest(device.node(), device.state().name())) {
+                if (reading.quality() == Quality.GOOD) {
+                    newest = Math.max(newest, reading.timestamp());
+                }
+            }
+        } catch (OutpostException e) {
+            return device; // gone since the list was made
+        }
+        DeviceState s = device.state();
+        return newest == s.lastReadingAt() ? device
+                : new NodeDevice(device.node(), new DeviceState(s.device(), s.status(), s.problem(), newest, s.readings(), s.errors()));
     }
 
     static String lastReading(DeviceState state, Instant now) {

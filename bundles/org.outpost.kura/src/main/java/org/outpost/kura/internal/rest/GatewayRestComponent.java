@@ -137,7 +137,7 @@ public class GatewayRestComponent {
         }
         InetSocketAddress bound = server.localAddress();
         String host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();
-        String url = "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort() + "/services";
+        String url = "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort();
         Path dir = listener.dir();
         try {
             Files.writeString(dir.resolve("url"), url + "\n", StandardCharsets.UTF_8);

@@ -57,7 +57,7 @@ class GatewayRestComponentTest {
                 Thread.sleep(100);
             }
             assertEquals(port, component.port(), "the freed port is taken up by a retry");
-            assertEquals("https://127.0.0.1:" + port + "/services", Files.readString(url, StandardCharsets.UTF_8).trim());
+            assertEquals("https://127.0.0.1:" + port, Files.readString(url, StandardCharsets.UTF_8).trim());
 
             String token = Files.readString(dataDir.resolve("rest/admin-token"), StandardCharsets.UTF_8).trim();
             HttpClient client = HttpClient.newBuilder().sslContext(GatewayRestServerTest.trusting(dataDir.resolve("rest/ca.crt")))

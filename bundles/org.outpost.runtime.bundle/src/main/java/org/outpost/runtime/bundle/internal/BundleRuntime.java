@@ -36,6 +36,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.log.LogReaderService;
 import org.outpost.api.ErrorCode;
 import org.outpost.api.LocalNode;
 import org.outpost.api.OutpostException;
@@ -68,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * what the attempt installed is uninstalled again.
  *
  * <p>Every change runs on the caller's thread, one at a time. Each instance's log is what the
- * runtime did with it plus the bundle events of its bundles.
+ * runtime did with it plus the bundle events of its bundles and what those bundles log.
  */
 @Component(service = WorkloadRuntime.class, property = WorkloadRuntime.NAME_PROPERTY + "=" + WorkloadRuntime.BUNDLE)
 public class BundleRuntime implements WorkloadRuntime {
@@ -95,6 +96,12 @@ public class BundleRuntime implements WorkloadRuntime {
     private Features features;
 
     private final SynchronousBundleListener events = this::bundleChanged;
+    private final BundleLogRelay logRelay = new BundleLogRelay(location -> watchers.get(location), (id, line) -> {
+        Instance instance = instances.get(id);
+        if (instance != null) {
+            instance.note(line);
+        }
+    });
     // set in activate, before anyone gets the service
     private BundleContext context;
     private FrameworkBundles bundles;
@@ -119,6 +126,16 @@ public class BundleRuntime implements WorkloadRuntime {
         }
         bundleContext.addBundleListener(events);
         LOG.info("Bundle runtime of node {} holds {} instance(s)", localNode.name(), instances.size());
+    }
+
+    /** The log service, when the framework has one: what an instance's bundles log goes to the instance's log. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addLogReader(LogReaderService reader) {
+        reader.addLogListener(logRelay);
+    }
+
+    void removeLogReader(LogReaderService reader) {
+        reader.removeLogListener(logRelay);
     }
 
     /** What this runtime installed stays: the next activation adopts it. */
