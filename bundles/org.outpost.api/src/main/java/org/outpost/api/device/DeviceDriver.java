@@ -33,6 +33,17 @@ public interface DeviceDriver {
     List<String> channelArguments();
 
     /**
+     * The device-level keys this driver reads (e.g. Modbus {@code host, port, unit.id, timeout}).
+     * A device that sets any other key is refused, with these named. Null when the driver does not
+     * say (then no key is refused for it).
+     *
+     * @since 1.2
+     */
+    default List<String> deviceKeys() {
+        return null;
+    }
+
+    /**
      * Checks a device's configuration without touching the device: required keys, address ranges,
      * types the driver cannot produce for a channel. Each problem is one readable sentence naming
      * the key (e.g. {@code "temp#start.address: 70000 is not a register address (0..65535)"}).

@@ -57,6 +57,15 @@ public interface FleetDevices {
     /** What each node's outbox and forwarding report, by node. */
     List<NodeTelemetry> telemetry();
 
+    /**
+     * How each node's forwarding meets the server's ingest budget, by node.
+     *
+     * @since 1.2
+     */
+    default List<NodeIngest> ingest() {
+        return List.of();
+    }
+
     /** A device and the node it is on. */
     record NodeDevice(String node, DeviceState state) {
     }
@@ -72,5 +81,25 @@ public interface FleetDevices {
      */
     record NodeTelemetry(String node, long depth, long bytes, long oldestAppendedAt, double appendRate, long dropped,
             long received, long duplicates, long reportedAt) {
+    }
+
+    /**
+     * One node's forwarding against the server's limits. Nothing here is lost: throttled readings
+     * were kept, only their acknowledgement waited (the node's outbox held what came after them).
+     *
+     * @param budgetPerSecond the node's ingest budget in readings per second (0: none)
+     * @param accepted readings and alerts the server took from the node (new ones)
+     * @param throttled readings whose acknowledgement the server delayed because the node was beyond its budget
+     * @param throttledMillis the delays added up
+     * @param notKept readings acknowledged but not kept in the server's memory: their channel found no room
+     *        (channels per node, or the server's history budget)
+     * @param outboxDropped records the node's outbox dropped at its size or age bound, over its life
+     * @param outboxRefused readings the node's outbox refused because its append queue was full
+     * @param paused times the server stopped reading the node's channel: it had more unacknowledged
+     *        batches than the protocol allows
+     * @since 1.2
+     */
+    record NodeIngest(String node, int budgetPerSecond, long accepted, long throttled, long throttledMillis,
+            long notKept, long outboxDropped, long outboxRefused, long paused) {
     }
 }

@@ -5,7 +5,7 @@
  * files and the edge: commands manage the same thing. Interfaces and records only; no third-party
  * types.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.outpost.api.device;
 

@@ -8,11 +8,18 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Appends waiting for the writer thread. Producers add under a short lock; the writer takes the
  * whole list at once (one group) and hands it back for reuse, so that queuing allocates nothing.
+ * The queue is bounded ({@link #MAX_QUEUED} requests, {@link #MAX_QUEUED_BYTES} bytes): producers
+ * faster than the disk for that long are refused, not held in memory; the refusals are counted.
  */
 final class AppendQueue {
 
     private static final int INITIAL_CAPACITY = 1024;
     private static final int KEPT_CAPACITY = 64 * 1024;
+    /** Appends waiting for the writer, at most; the writer takes 600,000 a second on an ordinary disk. */
+    static final int MAX_QUEUED = 65_536;
+    /** Bytes of payload (plus a request's own size) waiting for the writer, at most. */
+    static final long MAX_QUEUED_BYTES = 16L << 20;
+    private static final int REQUEST_OVERHEAD = 64;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
@@ -22,12 +29,32 @@ final class AppendQueue {
     private boolean closed;
     private boolean wakeRequested;
     private boolean writerWaiting;
+    private long queuedBytes;
+    private long refusedFull;
+    private final int maxQueued;
+    private final long maxQueuedBytes;
+
+    AppendQueue() {
+        this(MAX_QUEUED, MAX_QUEUED_BYTES);
+    }
+
+    AppendQueue(int maxQueued, long maxQueuedBytes) {
+        this.maxQueued = maxQueued;
+        this.maxQueuedBytes = maxQueuedBytes;
+    }
 
     /** Queues a request; returns why it cannot be taken (closed or failed), or null. */
     IOException offer(AppendRequest request) {
         lock.lock();
         try {
             if (refusal != null) return refusal;
+            long size = (long) request.payload.length + REQUEST_OVERHEAD;
+            if (incoming.size() >= maxQueued || queuedBytes + size > maxQueuedBytes) {
+                refusedFull++;
+                return new IOException("the outbox's append queue is full (" + incoming.size() + " records, "
+                        + queuedBytes + " bytes waiting for the disk); the record was not taken");
+            }
+            queuedBytes += size;
             incoming.add(request);
             if (writerWaiting) ready.signal();
             return null;
@@ -47,6 +74,7 @@ final class AppendQueue {
                 nanos = await(nanos);
             }
             wakeRequested = false;
+            queuedBytes = 0;
             ArrayList<AppendRequest> taken = incoming;
             incoming = spare;
             spare = null;
@@ -75,6 +103,16 @@ final class AppendQueue {
         lock.lock();
         try {
             spare = kept;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Appends refused because the queue was full, since the outbox was opened. */
+    long refusedFull() {
+        lock.lock();
+        try {
+            return refusedFull;
         } finally {
             lock.unlock();
         }

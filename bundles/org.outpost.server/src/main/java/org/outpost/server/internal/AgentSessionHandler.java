@@ -44,6 +44,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
     private final String address;
     private Executor ordered;
     private Channel channel;
+    private ReadingsPacer pacer;
     private volatile boolean introduced;
     private volatile Watch specWatch;
     private volatile Watch assignmentWatch;
@@ -62,6 +63,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
     public void handlerAdded(ChannelHandlerContext ctx) {
         ordered = new SerialExecutor(server.workers());
         channel = ctx.channel();
+        pacer = new ReadingsPacer(channel, () -> server.devices().paused(node));
         ctx.pipeline().addBefore(ctx.name(), null, gate);
     }
 
@@ -113,10 +115,12 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
                     refuse(ErrorCode.INVALID_ARGUMENT, "send hello before readings");
                     return;
                 }
+                pacer.arrived();
                 ordered.execute(() -> {
                     try {
-                        send(server.devices().readings(node, certSerial, message));
+                        pacer.acknowledge(server.devices().readings(node, certSerial, message), this::send);
                     } catch (OutpostException | IllegalArgumentException e) {
+                        pacer.settled();
                         refuse(ErrorCode.INVALID_ARGUMENT, "unreadable readings: " + e.getMessage());
                     }
                 });

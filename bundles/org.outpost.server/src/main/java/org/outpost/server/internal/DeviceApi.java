@@ -7,6 +7,7 @@ import java.util.Map;
 import org.outpost.api.ErrorCode;
 import org.outpost.api.device.DeviceState;
 import org.outpost.api.device.FleetDevices.NodeDevice;
+import org.outpost.api.device.FleetDevices.NodeIngest;
 import org.outpost.api.device.FleetDevices.NodeRule;
 import org.outpost.api.device.FleetDevices.NodeTelemetry;
 import org.outpost.api.device.Reading;
@@ -21,7 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code GET /v1/devices} (every node's devices), {@code GET /v1/devices/{node}/{device}} (one,
  * with its latest readings), {@code POST /v1/devices/{node}/{device}/write} {@code {"channel", "value"}},
  * {@code GET /v1/readings?node=&device=[&channel=][&limit=]} (kept history, oldest first, with
- * sequence numbers), {@code GET /v1/rules}, {@code GET /v1/alerts}, {@code GET /v1/telemetry}.
+ * sequence numbers), {@code GET /v1/rules}, {@code GET /v1/alerts}, {@code GET /v1/telemetry} (outbox figures
+ * and what the ingest budget held back, per node).
  */
 final class DeviceApi {
     private final ServerContext ctx;
@@ -162,7 +164,21 @@ final class DeviceApi {
     private ApiResponse telemetry() throws IOException {
         ObjectNode out = ctx.json().createObjectNode();
         ArrayNode items = out.putArray("items");
-        for (NodeTelemetry node : ctx.devices().telemetry()) items.add(ctx.json().valueToTree(node));
+        Map<String, NodeIngest> ingest = new java.util.HashMap<>();
+        ctx.devices().ingest().forEach(node -> ingest.put(node.node(), node));
+        for (NodeTelemetry node : ctx.devices().telemetry()) {
+            ObjectNode item = ctx.json().valueToTree(node);
+            NodeIngest paced = ingest.get(node.node());
+            if (paced != null) {
+                item.put("budgetPerSecond", paced.budgetPerSecond());
+                item.put("throttled", paced.throttled());
+                item.put("throttledMillis", paced.throttledMillis());
+                item.put("notKept", paced.notKept());
+                item.put("outboxRefused", paced.outboxRefused());
+                item.put("paused", paced.paused());
+            }
+            items.add(item);
+        }
         return ok(out);
     }
 

@@ -18,11 +18,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.outpost.api.ClusterStore;
 import org.outpost.api.ErrorCode;
 import org.outpost.api.KeyValue;
 import org.outpost.api.OutpostException;
+import org.outpost.api.Watch;
+import org.outpost.api.WatchEvent;
 import org.outpost.api.device.Alert;
 import org.outpost.api.device.DeviceConfig;
 import org.outpost.api.device.DeviceState;
@@ -48,8 +52,9 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 /**
  * The server's view of every node's devices (protocol in docs/agent-protocol.md, "Devices"):
  * the agents' device reports, the readings they forward — kept as latest values and a bounded
- * history per channel, each reading once (by outbox sequence number, per node and lane) — and the
- * rules, stored under {@code /telemetry/rules/} and pushed to the node they run on.
+ * history per channel ({@link ReadingHistory}), each reading once (by outbox sequence number, per
+ * node and lane), each node within its ingest budget ({@link IngestBudget}) — and the rules, stored
+ * under {@code /telemetry/rules/} and pushed to the node they run on.
  */
 final class DeviceHub implements FleetDevices {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceHub.class);
@@ -59,11 +64,16 @@ final class DeviceHub implements FleetDevices {
     private static final long SEQ_PERSIST_MILLIS = 1_000;
     private static final long WRITE_TIMEOUT_MILLIS = 15_000;
     private static final int ALERTS_KEPT = 200;
+    /** Items in one readings batch; an agent sends at most 500 (docs/agent-protocol.md). */
+    static final int MAX_BATCH_ITEMS = 500;
 
     private final ClusterStore store;
     private final AgentSessions sessions;
     private final ObjectMapper json;
-    private final int historyPerChannel;
+    private final Supplier<IngestLimits.Settings> limits;
+    private final LongSupplier nanoTime;
+    private final ReadingHistory history;
+    private final ServerRules rules;
     private final Map<String, NodeState> nodes = new ConcurrentHashMap<>();
     private final List<Follower> followers = new CopyOnWriteArrayList<>();
     private final Map<Long, CompletableFuture<JsonNode>> writes = new ConcurrentHashMap<>();
@@ -71,10 +81,21 @@ final class DeviceHub implements FleetDevices {
     private final ArrayDeque<StoredAlert> alerts = new ArrayDeque<>(); // guarded by itself
 
     DeviceHub(ClusterStore store, AgentSessions sessions, ObjectMapper json, int historyPerChannel) {
+        this(store, sessions, json, historyPerChannel, IngestLimits.Settings::defaults, System::nanoTime);
+    }
+
+    /**
+     * @param limits the ingest limits in force, read at every batch (they may change at any time)
+     */
+    DeviceHub(ClusterStore store, AgentSessions sessions, ObjectMapper json, int historyPerChannel,
+            Supplier<IngestLimits.Settings> limits, LongSupplier nanoTime) {
         this.store = store;
         this.sessions = sessions;
         this.json = json;
-        this.historyPerChannel = historyPerChannel;
+        this.limits = limits;
+        this.nanoTime = nanoTime;
+        this.history = new ReadingHistory(limits, historyPerChannel);
+        this.rules = new ServerRules(store, sessions, json);
     }
 
     /** A reading as the server keeps it: with the outbox sequence number it came with. */
@@ -85,8 +106,8 @@ final class DeviceHub implements FleetDevices {
     record StoredAlert(String node, long seq, Alert alert) {
     }
 
-    private static final class NodeState {
-        final Map<String, ArrayDeque<Stored>> history = new ConcurrentHashMap<>();
+    private final class NodeState {
+        final IngestBudget budget = new IngestBudget(nanoTime);
         volatile Map<String, DeviceState> devices = Map.of();
         volatile JsonNode outbox;
         volatile long reportedAt;
@@ -96,6 +117,12 @@ final class DeviceHub implements FleetDevices {
         long highestPersistedAt;
         final AtomicLong received = new AtomicLong();
         final AtomicLong duplicates = new AtomicLong();
+        /** Readings acknowledged but not kept: their channel found no room in the history. */
+        final AtomicLong notKept = new AtomicLong();
+        final AtomicLong oversize = new AtomicLong();
+        final AtomicLong paused = new AtomicLong();
+        /** Appends the node's outbox refused (its queue was full), as the node last reported. */
+        volatile long outboxRefused;
     }
 
     private NodeState state(String node) {
@@ -108,10 +135,17 @@ final class DeviceHub implements FleetDevices {
      * One batch of readings and alerts from a node's outbox. New ones are kept; ones already kept
      * (sent again after a lost channel) are dropped. Sequence numbers count per node identity
      * ({@code certSerial}): a node that joined afresh, e.g. with a new data directory, starts a new
-     * outbox at 1. Returns the acknowledgement to send.
+     * outbox at 1. Returns the acknowledgement to send; when the node is beyond its ingest budget the
+     * acknowledgement carries {@code throttledMillis}, how long it must wait before it is sent.
      */
     ObjectNode readings(String node, String certSerial, JsonNode message) {
+        int size = message.path("items").size();
+        if (size > MAX_BATCH_ITEMS) {
+            throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "a readings batch holds at most " + MAX_BATCH_ITEMS
+                    + " items; this one has " + size);
+        }
         NodeState state = state(node);
+        long wait;
         synchronized (state) {
             if (state.highest[0] < 0 || !certSerial.equals(state.identity)) loadHighest(node, certSerial, state);
             Base64.Decoder base64 = Base64.getDecoder();
@@ -127,7 +161,7 @@ final class DeviceHub implements FleetDevices {
                 state.highest[lane] = seq;
                 state.received.incrementAndGet();
                 if (record instanceof Reading reading) {
-                    keep(node, state, new Stored(seq, reading));
+                    keep(node, state, seq, reading);
                 } else if (record instanceof Alert alert) {
                     LOG.warn("Alert from {}: {} {} on {}/{}: {}", node, alert.rule(), alert.active() ? "raised" : "cleared",
                             alert.device(), alert.channel(), alert.message());
@@ -141,20 +175,22 @@ final class DeviceHub implements FleetDevices {
             }
             long now = System.currentTimeMillis();
             if (now - state.highestPersistedAt >= SEQ_PERSIST_MILLIS) persistHighest(node, state, now);
+            wait = state.budget.take(size, limits.get().readingsPerSecondPerNode());
         }
         ObjectNode ack = json.createObjectNode();
         ack.put("type", "readings-ack");
         ack.put("batch", message.path("batch").asLong());
+        if (wait > 0) ack.put("throttledMillis", wait);
         return ack;
     }
 
-    private void keep(String node, NodeState state, Stored stored) {
-        Reading reading = stored.reading();
-        ArrayDeque<Stored> history = state.history.computeIfAbsent(reading.device() + "/" + reading.channel(),
-                k -> new ArrayDeque<>());
-        synchronized (history) {
-            if (history.size() == historyPerChannel) history.removeFirst();
-            history.addLast(stored);
+    private void keep(String node, NodeState state, long seq, Reading reading) {
+        switch (history.keep(node, seq, reading)) {
+            case NO_CHANNEL_ROOM -> state.notKept.incrementAndGet();
+            case KEPT_OVERSIZE -> state.oversize.incrementAndGet();
+            case KEPT -> {
+                // the usual case
+            }
         }
         notifyFollowers(node, reading);
     }
@@ -187,6 +223,7 @@ final class DeviceHub implements FleetDevices {
         NodeState state = state(node);
         state.devices = Map.copyOf(devices);
         state.outbox = message.path("outbox");
+        state.outboxRefused = message.path("outboxRefused").asLong(0);
         state.reportedAt = System.currentTimeMillis();
         // history stays even for devices missing from this report: a restarting agent reports before
         // its configurations are back, and the readings it forwarded are gone from its outbox
@@ -199,7 +236,7 @@ final class DeviceHub implements FleetDevices {
 
     /** The node's channel opened: it gets its rules. */
     void connected(String node) {
-        pushRules(node);
+        rules.push(node);
     }
 
     void disconnected(String node) {
@@ -267,29 +304,20 @@ final class DeviceHub implements FleetDevices {
     @Override
     public List<Reading> latest(String node, String device) {
         NodeDevice found = existing(node, device);
-        NodeState state = nodes.get(node);
         List<Reading> list = new ArrayList<>();
         long now = System.currentTimeMillis();
         for (org.outpost.api.device.Channel channel : found.state().device().channels()) {
             if (!channel.mode().readable()) continue;
-            Stored last = last(state, device + "/" + channel.name());
+            Stored last = history.last(node, device + "/" + channel.name());
             list.add(last != null ? last.reading() : Reading.bad(device, channel.name(), now, "no reading yet"));
         }
-        state.history.forEach((key, history) -> {
+        for (String key : history.keys(node)) {
             if (key.startsWith(device + "/") && found.state().device().channel(key.substring(device.length() + 1)) == null) {
-                Stored last = last(state, key);
+                Stored last = history.last(node, key);
                 if (last != null) list.add(last.reading());
             }
-        });
-        return list;
-    }
-
-    private static Stored last(NodeState state, String key) {
-        ArrayDeque<Stored> history = state.history.get(key);
-        if (history == null) return null;
-        synchronized (history) {
-            return history.peekLast();
         }
+        return list;
     }
 
     @Override
@@ -300,15 +328,8 @@ final class DeviceHub implements FleetDevices {
     /** The kept readings with their sequence numbers, oldest first. */
     List<Stored> stored(String node, String device, String channel, int limit) {
         existing(node, device);
-        NodeState state = nodes.get(node);
-        List<Stored> list = new ArrayList<>();
-        state.history.forEach((key, history) -> {
-            if (channel == null ? key.startsWith(device + "/") : key.equals(device + "/" + channel)) {
-                synchronized (history) {
-                    list.addAll(history);
-                }
-            }
-        });
+        List<Stored> list = history.stored(node,
+                key -> channel == null ? key.startsWith(device + "/") : key.equals(device + "/" + channel));
         list.sort(Comparator.comparingLong(Stored::seq));
         int from = limit > 0 ? Math.max(0, list.size() - limit) : 0;
         return list.subList(from, list.size());
@@ -367,66 +388,17 @@ final class DeviceHub implements FleetDevices {
 
     @Override
     public List<NodeRule> rules() {
-        List<NodeRule> list = new ArrayList<>();
-        for (KeyValue kv : store.list(RULES_PREFIX)) {
-            NodeRule rule = parseRule(kv);
-            if (rule != null) list.add(rule);
-        }
-        list.sort(Comparator.comparing(r -> r.rule().name()));
-        return list;
-    }
-
-    private NodeRule parseRule(KeyValue kv) {
-        try {
-            Map<String, Object> properties = json.readValue(kv.value(), new TypeReference<Map<String, Object>>() { });
-            return new NodeRule(String.valueOf(properties.get("node")), RuleConfig.parse(properties, Rule.ORIGIN_SERVER));
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.warn("Rule {} is unreadable: {}", kv.key(), e.getMessage());
-            return null;
-        }
+        return rules.all();
     }
 
     @Override
     public void putRule(NodeRule rule) {
-        List<String> problems = new ArrayList<>(rule.rule().problems());
-        if (rule.node() == null || !DeviceConfig.NAME_PATTERN.matcher(rule.node()).matches()) {
-            problems.add("'" + rule.node() + "' is not a node name");
-        }
-        if (!problems.isEmpty()) throw new OutpostException(ErrorCode.INVALID_ARGUMENT, String.join("; ", problems));
-        String key = RULES_PREFIX + rule.rule().name();
-        String previousNode = store.get(key).map(this::parseRule).map(NodeRule::node).orElse(null);
-        Map<String, Object> properties = new java.util.LinkedHashMap<>();
-        properties.put("node", rule.node());
-        properties.putAll(RuleConfig.toProperties(rule.rule()));
-        try {
-            store.put(key, json.writeValueAsBytes(properties));
-        } catch (IOException e) {
-            throw new OutpostException(ErrorCode.INTERNAL, "cannot encode rule: " + e.getMessage());
-        }
-        pushRules(rule.node());
-        if (previousNode != null && !previousNode.equals(rule.node())) pushRules(previousNode);
+        rules.put(rule);
     }
 
     @Override
     public boolean removeRule(String name) {
-        Optional<KeyValue> existing = store.get(RULES_PREFIX + name);
-        if (existing.isEmpty()) return false;
-        NodeRule rule = parseRule(existing.get());
-        store.delete(RULES_PREFIX + name);
-        if (rule != null) pushRules(rule.node());
-        return true;
-    }
-
-    private void pushRules(String node) {
-        Channel open = sessions.get(node);
-        if (open == null) return;
-        ObjectNode message = json.createObjectNode();
-        message.put("type", "rules");
-        ArrayNode items = message.putArray("items");
-        for (NodeRule rule : rules()) {
-            if (rule.node().equals(node)) items.add(json.valueToTree(RuleConfig.toProperties(rule.rule())));
-        }
-        open.writeAndFlush(new TextWebSocketFrame(message.toString()));
+        return rules.remove(name);
     }
 
     @Override
@@ -442,24 +414,41 @@ final class DeviceHub implements FleetDevices {
         return list;
     }
 
-    /** Per-node telemetry figures in the Prometheus text format, for /metrics. */
-    String metrics() {
-        StringBuilder out = new StringBuilder(512);
-        List<NodeTelemetry> all = telemetry();
-        gauge(out, all, "outpost_readings_received_total", "counter", "Readings and alerts the server kept, by node.", t -> t.received());
-        gauge(out, all, "outpost_readings_duplicates_total", "counter", "Readings sent again after a lost channel and dropped as already kept.", t -> t.duplicates());
-        gauge(out, all, "outpost_outbox_depth", "gauge", "Records in the node's outbox not yet acknowledged by every consumer.", t -> t.depth());
-        gauge(out, all, "outpost_outbox_bytes", "gauge", "Bytes of the node's outbox on disk.", t -> t.bytes());
-        gauge(out, all, "outpost_outbox_dropped_total", "counter", "Records the node's outbox dropped at its size or age bound (oldest low-priority first).", t -> t.dropped());
-        return out.toString();
+    @Override
+    public List<NodeIngest> ingest() {
+        int budget = limits.get().readingsPerSecondPerNode();
+        List<NodeIngest> list = new ArrayList<>();
+        nodes.forEach((node, state) -> {
+            JsonNode outbox = state.outbox == null ? json.createObjectNode() : state.outbox;
+            list.add(new NodeIngest(node, budget, state.received.get(), state.budget.throttledReadings(),
+                    state.budget.throttledMillis(), state.notKept.get() + state.oversize.get(),
+                    outbox.path("droppedTotal").asLong(), state.outboxRefused, state.paused.get()));
+        });
+        list.sort(Comparator.comparing(NodeIngest::node));
+        return list;
     }
 
-    private static void gauge(StringBuilder out, List<NodeTelemetry> all, String name, String type, String help,
-            java.util.function.ToLongFunction<NodeTelemetry> value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(' ').append(type).append('\n');
-        for (NodeTelemetry node : all) {
-            out.append(name).append("{node=\"").append(node.node()).append("\"} ").append(value.applyAsLong(node)).append('\n');
-        }
+    /** The server stopped reading a node's channel: more batches unacknowledged than the protocol allows. */
+    void paused(String node) {
+        state(node).paused.incrementAndGet();
+    }
+
+    /** Forgets what the server holds in memory for a deleted node. */
+    void forget(String node) {
+        nodes.remove(node);
+        history.forget(node);
+    }
+
+    /** Forgets every node deleted from now on, until the watch is closed: memory follows the registry. */
+    Watch forgetDeletedNodes() {
+        return store.watch(StoreKeys.NODES, store.revision(), event -> {
+            if (event.type() == WatchEvent.Type.DELETE) forget(event.kv().key().substring(StoreKeys.NODES.length()));
+        });
+    }
+
+    /** Per-node telemetry figures in the Prometheus text format, for /metrics. */
+    String metrics() {
+        return TelemetryMetrics.render(telemetry(), ingest(), history.bytes(), limits.get().historyBytes(), history.channels());
     }
 
     List<StoredAlert> alerts() {

@@ -85,10 +85,13 @@ public class ServerComponent {
     private ClusterStore store;
     @Reference
     private LocalNode node;
+    @Reference
+    private IngestLimits ingest;
 
     private HttpsServer https;
     private ExecutorService workers;
     private ScheduledExecutorService leaseMonitor;
+    private org.outpost.api.Watch nodeDeletions;
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
     @Activate
@@ -106,7 +109,8 @@ public class ServerComponent {
         AgentSessions sessions = new AgentSessions();
         LogStreams logs = new LogStreams(sessions, json);
         WorkloadRegistryService workloads = new WorkloadRegistryService(store, json, clock);
-        DeviceHub devices = new DeviceHub(store, sessions, json, config.readingHistory());
+        DeviceHub devices = new DeviceHub(store, sessions, json, config.readingHistory(), ingest::current, System::nanoTime);
+        nodeDeletions = devices.forgetDeletedNodes();
         ServerContext server = new ServerContext(node, store, ca, registry, tokens, admin, new ServerMetrics(),
                 sessions, logs, workloads, devices, json, workers, Duration.ofDays(config.nodeCertificateDays()),
                 Math.max(30, 3 * config.nodeTimeoutSeconds()));
@@ -221,6 +225,10 @@ public class ServerComponent {
     void deactivate() {
         registrations.forEach(ServiceRegistration::unregister);
         registrations.clear();
+        if (nodeDeletions != null) {
+            nodeDeletions.close();
+            nodeDeletions = null;
+        }
         if (leaseMonitor != null) {
             leaseMonitor.shutdownNow();
         }

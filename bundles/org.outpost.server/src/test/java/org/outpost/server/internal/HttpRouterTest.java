@@ -239,6 +239,27 @@ class HttpRouterTest {
     }
 
     @Test
+    void telemetryShowsWhatTheIngestBudgetHeldBackPerNode() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode batch = server.json.createObjectNode();
+        batch.put("type", "readings").put("batch", 1);
+        com.fasterxml.jackson.databind.node.ArrayNode items = batch.putArray("items");
+        for (int i = 1; i <= 500; i++) {
+            items.addObject().put("seq", i).put("priority", 5).put("data", java.util.Base64.getEncoder().encodeToString(
+                    org.outpost.api.device.TelemetryCodec.encode(org.outpost.api.device.Reading.good("d", "c", i, 1.0))));
+        }
+        for (int i = 0; i < 3; i++) {
+            server.context.devices().readings("gw-1", "s", batch);
+            items.forEach(item -> ((com.fasterxml.jackson.databind.node.ObjectNode) item).put("seq", item.path("seq").asLong() + 500));
+        }
+        JsonNode node = get("/v1/telemetry").json().path("items").get(0);
+        assertEquals("gw-1", node.path("node").asText());
+        assertEquals(1_500, node.path("received").asLong());
+        assertEquals(1_000, node.path("budgetPerSecond").asLong());
+        assertTrue(node.path("throttled").asLong() >= 500, node.toString());
+        assertTrue(sample(get("/metrics").body(), "outpost_ingest_throttled_total{node=\"gw-1\"}") >= 500);
+    }
+
+    @Test
     void validJoinIssuesACertificateForTheNode() throws Exception {
         KeyPair keys = NodeKeys.generateKeyPair();
         Response response = exchange(HttpMethod.POST, "/v1/join", null,

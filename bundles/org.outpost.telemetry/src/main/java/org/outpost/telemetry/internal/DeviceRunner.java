@@ -97,7 +97,7 @@ final class DeviceRunner {
         if (closed) return;
         stopReading();
         driver = withDriver;
-        List<String> problems = withDriver.validate(device);
+        List<String> problems = DeviceLimits.driverProblems(withDriver, device);
         if (!problems.isEmpty()) {
             fail(String.join("; ", problems));
             return;

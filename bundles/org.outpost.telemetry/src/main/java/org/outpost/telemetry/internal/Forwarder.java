@@ -21,17 +21,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Sends the outbox to the server over the agent's channel, in batches the server acknowledges
  * ({@code readings} / {@code readings-ack}, docs/agent-protocol.md). Records are acknowledged in the
  * outbox only when the server has stored them; on a new channel everything unacknowledged goes again
- * (the server drops what it already has by sequence number).
+ * (the server drops what it already has by sequence number). A server beyond whose ingest budget
+ * this node forwards sends its acknowledgements late ({@code throttledMillis}): with at most
+ * {@link #MAX_BATCHES_IN_FLIGHT} batches unacknowledged, that paces this node to the budget, and
+ * the outbox keeps the rest (within its bounds).
  */
 final class Forwarder implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     static final int BATCH = 500;
     static final int MAX_BATCHES_IN_FLIGHT = 4;
+    private static final long THROTTLE_LOG_MILLIS = 60_000;
 
     private final OutboxCursor cursor;
     private final ObjectMapper json;
     private final Map<Long, long[]> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong throttledMillis = new AtomicLong();
+    private volatile long lastThrottleLogAt;
     private final Object signal = new Object();
     private volatile ServerLink link;
     private final AtomicLong linkGeneration = new AtomicLong();
@@ -58,6 +64,20 @@ final class Forwarder implements Runnable {
 
     /** The server stored a batch. */
     void acknowledged(long batchId) {
+        acknowledged(batchId, 0);
+    }
+
+    /** The server stored a batch, and held its acknowledgement back {@code throttled} ms for its ingest budget. */
+    void acknowledged(long batchId, long throttled) {
+        if (throttled > 0) {
+            throttledMillis.addAndGet(throttled);
+            long now = System.currentTimeMillis();
+            if (now - lastThrottleLogAt >= THROTTLE_LOG_MILLIS) {
+                lastThrottleLogAt = now;
+                LOG.info("The server paces this node's readings to its ingest budget (acknowledgements waited {} s so far);"
+                        + " the outbox holds what waits ({} records)", throttledMillis.get() / 1000, cursor.pending());
+            }
+        }
         long[] seqs = inFlight.remove(batchId);
         if (seqs == null) return;
         for (long seq : seqs) cursor.ack(seq);
@@ -67,6 +87,11 @@ final class Forwarder implements Runnable {
 
     long forwarded() {
         return forwarded.get();
+    }
+
+    /** How long the server held acknowledgements back for its ingest budget, added up. */
+    long throttledMillis() {
+        return throttledMillis.get();
     }
 
     long pending() {

@@ -2,15 +2,9 @@ package org.outpost.telemetry.internal;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,17 +20,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
 import org.outpost.api.ErrorCode;
 import org.outpost.api.LocalNode;
 import org.outpost.api.OutpostException;
@@ -47,11 +41,9 @@ import org.outpost.api.device.Channel;
 import org.outpost.api.device.Device;
 import org.outpost.api.device.DeviceConfig;
 import org.outpost.api.device.DeviceDriver;
-import org.outpost.api.device.DeviceException;
 import org.outpost.api.device.DeviceService;
 import org.outpost.api.device.DeviceState;
 import org.outpost.api.device.DriverInfo;
-import org.outpost.api.device.InvalidDeviceException;
 import org.outpost.api.device.Reading;
 import org.outpost.api.device.Rule;
 import org.outpost.api.device.RuleConfig;
@@ -71,11 +63,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The node's devices: runs every configured device with its driver, takes their readings through
  * the edge rules into the durable outbox, and forwards the outbox to the server.
  */
-@Component(service = { DeviceService.class, ServerMessageHandler.class }, immediate = true, property = {
+@Component(service = { DeviceService.class, ServerMessageHandler.class }, immediate = true,
+        configurationPid = DeviceLimits.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, property = {
         ServerMessageHandler.TYPES_PROPERTY + "=readings-ack",
         ServerMessageHandler.TYPES_PROPERTY + "=rules",
         ServerMessageHandler.TYPES_PROPERTY + "=device-write" })
+@Designate(ocd = DeviceLimits.Config.class)
 public class TelemetryComponent implements DeviceService, ServerMessageHandler {
+
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryComponent.class);
     static final String SERVER_CURSOR = "server";
     private static final long WRITE_TIMEOUT_MILLIS = 10_000;
@@ -117,18 +112,20 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
     private ExecutorService writes;
     private Forwarder forwarder;
     private Thread forwarding;
-    private Path serverRulesFile;
+    private ServerRulesFile serverRulesFile;
     private volatile ServerLink link;
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private ScheduledFuture<?> windowTicks;
+    private volatile DeviceLimits limits = DeviceLimits.defaults();
 
     @Activate
-    void activate(BundleContext context) throws IOException {
+    void activate(BundleContext context, DeviceLimits.Config config) throws IOException {
+        limits = DeviceLimits.of(config);
         ticker = new ScheduledThreadPoolExecutor(1, runnable -> daemon(runnable, "outpost-telemetry-ticker"));
         ticker.setRemoveOnCancelPolicy(true);
         writes = Executors.newCachedThreadPool(runnable -> daemon(runnable, "outpost-telemetry-writes"));
-        serverRulesFile = node.dataDir().resolve("telemetry").resolve("server-rules.json");
-        serverRules = loadServerRules();
+        serverRulesFile = new ServerRulesFile(node.dataDir().resolve("telemetry").resolve("server-rules.json"), json);
+        serverRules = serverRulesFile.load();
         applyRules();
         forwarder = new Forwarder(outbox.cursor(SERVER_CURSOR), json);
         forwarding = daemon(forwarder, "outpost-telemetry-forward");
@@ -137,10 +134,10 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
         if (up != null) forwarder.linkUp(up);
         windowTicks = ticker.scheduleAtFixedRate(() -> rules.tick(System.currentTimeMillis(), ruleSink), 1, 1, TimeUnit.SECONDS);
         ticker.scheduleWithFixedDelay(this::report, 10, 10, TimeUnit.SECONDS);
-        registrations.add(register(context, DeviceConfig.FACTORY_PID, new Factory("devices") {
+        registrations.add(ConfigFactory.register(context, DeviceConfig.FACTORY_PID, new ConfigFactory("devices") {
             @Override
             void update(String pid, Dictionary<String, ?> properties) {
-                deviceConfigured(pid, toMap(properties));
+                deviceConfigured(pid, ConfigFactory.toMap(properties));
             }
 
             @Override
@@ -148,11 +145,11 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
                 deviceDeleted(pid);
             }
         }));
-        registrations.add(register(context, RULE_FACTORY_PID, new Factory("rules") {
+        registrations.add(ConfigFactory.register(context, RULE_FACTORY_PID, new ConfigFactory("rules") {
             @Override
             void update(String pid, Dictionary<String, ?> properties) {
                 try {
-                    localRules.put(pid, RuleConfig.parse(toMap(properties), Rule.ORIGIN_LOCAL));
+                    localRules.put(pid, RuleConfig.parse(ConfigFactory.toMap(properties), Rule.ORIGIN_LOCAL));
                 } catch (IllegalArgumentException e) {
                     localRules.remove(pid);
                     LOG.warn("Rule configuration {} ignored: {}", pid, e.getMessage());
@@ -247,7 +244,7 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
         try {
             JsonNode body = json.readTree(message);
             switch (type) {
-                case "readings-ack" -> forwarder.acknowledged(body.path("batch").asLong());
+                case "readings-ack" -> forwarder.acknowledged(body.path("batch").asLong(), body.path("throttledMillis").asLong(0));
                 case "rules" -> serverRulesChanged(body.path("items"));
                 case "device-write" -> writes.execute(() -> remoteWrite(body));
                 default -> {
@@ -285,7 +282,7 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
             }
         }
         if (received.equals(serverRules)) return;
-        saveServerRules(received);
+        serverRulesFile.save(received);
         serverRules = List.copyOf(received);
         applyRules();
         queueReport();
@@ -298,52 +295,14 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
         rules.setRules(all);
     }
 
-    private List<Rule> loadServerRules() {
-        if (!Files.isRegularFile(serverRulesFile)) return List.of();
-        try {
-            List<Map<String, Object>> items = json.readValue(serverRulesFile.toFile(), new TypeReference<>() { });
-            List<Rule> loaded = new ArrayList<>();
-            for (Map<String, Object> item : items) loaded.add(RuleConfig.parse(item, Rule.ORIGIN_SERVER));
-            return loaded;
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.warn("Cannot read {}; waiting for the server's rules: {}", serverRulesFile, e.getMessage());
-            return List.of();
-        }
-    }
-
-    private void saveServerRules(List<Rule> received) throws IOException {
-        Files.createDirectories(serverRulesFile.getParent());
-        Path temp = serverRulesFile.resolveSibling(serverRulesFile.getFileName() + ".tmp");
-        List<Map<String, Object>> items = received.stream().map(RuleConfig::toProperties).toList();
-        Files.write(temp, json.writeValueAsBytes(items));
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        Files.move(temp, serverRulesFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
     // devices (configuration)
 
     private synchronized void deviceConfigured(String pid, Map<String, Object> properties) {
-        Device device;
-        String failure = null;
-        try {
-            device = DeviceConfig.parse(properties);
-        } catch (InvalidDeviceException e) {
-            Object name = properties.get(DeviceConfig.NAME);
-            Object driver = properties.get(DeviceConfig.DRIVER_PID);
-            String fallbackName = name != null && DeviceConfig.NAME_PATTERN.matcher(String.valueOf(name)).matches()
-                    ? String.valueOf(name) : pid;
-            device = new Device(fallbackName, driver == null ? "?" : String.valueOf(driver), Map.of(), List.of());
-            failure = String.join("; ", e.problems());
-            LOG.warn("Device configuration {} cannot be used: {}", pid, e.getMessage());
-        }
         String previousName = devicePids.get(pid);
-        String owner = findPid(device.name());
-        if (owner != null && !owner.equals(pid)) {
-            failure = "another configuration (" + owner + ") already defines device " + device.name();
-            device = new Device(pid, device.driver(), Map.of(), List.of());
-        }
+        CheckedDevice checked = CheckedDevice.of(pid, properties, this::findPid, limits,
+                name -> otherDevices(previousName, name));
+        Device device = checked.device();
+        String failure = checked.failure();
         if (previousName != null) {
             DeviceRunner old = runners.remove(previousName);
             if (old != null) old.close();
@@ -373,6 +332,16 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
         dropLatest(name);
         LOG.info("Device {} removed", name);
         queueReport();
+    }
+
+    /** Devices configured here besides {@code names}. */
+    private int otherDevices(String... names) {
+        int others = runners.size();
+        java.util.Set<String> counted = new java.util.HashSet<>();
+        for (String name : names) {
+            if (name != null && counted.add(name) && runners.containsKey(name)) others--;
+        }
+        return others;
     }
 
     private String findPid(String deviceName) {
@@ -440,6 +409,8 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
         message.set("rules", json.valueToTree(rules()));
         message.set("outbox", json.valueToTree(outbox.stats()));
         message.put("forwarded", forwarder.forwarded());
+        message.put("outboxRefused", appendFailures.get());
+        message.put("throttledMillis", forwarder.throttledMillis());
         up.send(message.toString());
     }
 
@@ -470,12 +441,16 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
 
     @Override
     public List<String> validate(Device device) {
+        List<String> problems = new ArrayList<>();
         DeviceDriver driver = drivers.get(device.driver());
         if (driver == null) {
-            return List.of(DeviceConfig.DRIVER_PID + ": no driver '" + device.driver() + "' is installed (installed: "
+            problems.add(DeviceConfig.DRIVER_PID + ": no driver '" + device.driver() + "' is installed (installed: "
                     + (drivers.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(drivers.keySet()))) + ")");
+        } else {
+            problems.addAll(DeviceLimits.driverProblems(driver, device));
         }
-        return driver.validate(device);
+        problems.addAll(limits.problems(device, otherDevices(device.name())));
+        return problems;
     }
 
     @Override
@@ -497,55 +472,14 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
 
     @Override
     public List<Reading> read(String device, List<String> channelNames) {
-        DeviceRunner runner = runner(device);
-        List<Channel> channels = new ArrayList<>();
-        if (channelNames.isEmpty()) {
-            runner.device().channels().stream().filter(c -> c.mode().readable()).forEach(channels::add);
-        }
-        for (String name : channelNames) {
-            Channel channel = runner.device().channel(name);
-            if (channel == null) {
-                throw new OutpostException(ErrorCode.NOT_FOUND, "device " + device + " has no channel " + name);
-            }
-            if (!channel.mode().readable()) {
-                throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "channel " + name + " of " + device + " is write-only");
-            }
-            channels.add(channel);
-        }
-        try {
-            return runner.readNow(channels, WRITE_TIMEOUT_MILLIS);
-        } catch (DeviceException e) {
-            throw new OutpostException(ErrorCode.UNAVAILABLE, "read of " + device + " failed: " + e.getMessage());
-        }
+        return DeviceAccess.read(runner(device), channelNames, WRITE_TIMEOUT_MILLIS);
     }
 
     @Override
     public Reading write(String device, String channelName, String value) {
-        DeviceRunner runner = runner(device);
-        Channel channel = runner.device().channel(channelName);
-        if (channel == null) {
-            throw new OutpostException(ErrorCode.NOT_FOUND, "device " + device + " has no channel " + channelName);
-        }
-        if (!channel.mode().writable()) {
-            throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "channel " + channelName + " of " + device + " is read-only ("
-                    + channel.mode() + ")");
-        }
-        Object parsed;
-        Object raw;
-        try {
-            parsed = Values.parse(channel.valueType(), value);
-            raw = Values.toRaw(channel, parsed);
-        } catch (IllegalArgumentException e) {
-            throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "channel " + channelName + ": " + e.getMessage());
-        }
-        try {
-            runner.write(channel, raw, WRITE_TIMEOUT_MILLIS);
-        } catch (DeviceException e) {
-            throw new OutpostException(ErrorCode.UNAVAILABLE, "write to " + device + "/" + channelName + " failed: " + e.getMessage());
-        }
-        LOG.info("Wrote {} to {}/{}", Values.format(parsed), device, channelName);
-        return new Reading(device, channelName, System.currentTimeMillis(), channel.valueType(), parsed,
-                org.outpost.api.device.Quality.GOOD, "");
+        Reading written = DeviceAccess.write(runner(device), channelName, value, WRITE_TIMEOUT_MILLIS);
+        LOG.info("Wrote {} to {}/{}", Values.format(written.value()), device, channelName);
+        return written;
     }
 
     @Override
@@ -575,41 +509,6 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
     // plumbing
 
     private record Follower(String device, String channel, Consumer<Reading> sink) {
-    }
-
-    private abstract static class Factory implements ManagedServiceFactory {
-        private final String name;
-
-        Factory(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public String getName() {
-            return "Outpost " + name;
-        }
-
-        @Override
-        public void updated(String pid, Dictionary<String, ?> properties) {
-            update(pid, properties);
-        }
-
-        abstract void update(String pid, Dictionary<String, ?> properties);
-    }
-
-    private static ServiceRegistration<?> register(BundleContext context, String factoryPid, ManagedServiceFactory factory) {
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_PID, factoryPid);
-        return context.registerService(ManagedServiceFactory.class, factory, properties);
-    }
-
-    private static Map<String, Object> toMap(Dictionary<String, ?> properties) {
-        Map<String, Object> map = new java.util.HashMap<>();
-        for (java.util.Enumeration<String> keys = properties.keys(); keys.hasMoreElements();) {
-            String key = keys.nextElement();
-            map.put(key, properties.get(key));
-        }
-        return map;
     }
 
     private static Thread daemon(Runnable runnable, String name) {

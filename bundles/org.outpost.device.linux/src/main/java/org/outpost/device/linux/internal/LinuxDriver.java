@@ -41,6 +41,11 @@ public class LinuxDriver implements DeviceDriver {
     }
 
     @Override
+    public List<String> deviceKeys() {
+        return List.of(PROC_ROOT, SYS_ROOT);
+    }
+
+    @Override
     public List<String> validate(Device device) {
         List<String> problems = new ArrayList<>();
         root(device, PROC_ROOT, "/proc", problems);

@@ -49,6 +49,11 @@ public class ModbusTcpDriver implements DeviceDriver {
     }
 
     @Override
+    public List<String> deviceKeys() {
+        return List.of(ModbusTcpEndpoint.HOST, ModbusTcpEndpoint.PORT, ModbusTcpEndpoint.UNIT_ID, ModbusTcpEndpoint.TIMEOUT);
+    }
+
+    @Override
     public List<String> validate(Device device) {
         List<String> problems = new ArrayList<>();
         ModbusTcpEndpoint.parse(device, problems);

@@ -51,6 +51,12 @@ public class MqttDriver implements DeviceDriver {
     }
 
     @Override
+    public List<String> deviceKeys() {
+        return List.of(BrokerSettings.BROKER_URL, BrokerSettings.CLIENT_ID, BrokerSettings.USERNAME, BrokerSettings.PASSWORD_FILE,
+                BrokerSettings.QOS);
+    }
+
+    @Override
     public List<String> validate(Device device) {
         List<String> problems = new ArrayList<>();
         BrokerSettings.of(device, problems);

@@ -51,6 +51,11 @@ public class SimulatedDriver implements DeviceDriver {
     }
 
     @Override
+    public List<String> deviceKeys() {
+        return List.of(SEED);
+    }
+
+    @Override
     public List<String> validate(Device device) {
         List<String> problems = new ArrayList<>();
         seed(device, problems);
