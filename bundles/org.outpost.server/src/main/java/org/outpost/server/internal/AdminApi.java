@@ -72,8 +72,7 @@ final class AdminApi {
                 return method.equals("POST") ? ok(joins.join(body)) : notAllowed(method, path);
             }
             if (!ctx.admin().accepts(authorization)) {
-                return ApiResponse.error(ErrorCode.UNAUTHORIZED,
-                        "this endpoint needs the admin credential: Authorization: Bearer <contents of server/admin-token>");
+                return ApiResponse.error(ErrorCode.UNAUTHORIZED, RequestGate.NEEDS_ADMIN);
             }
             if (path.equals("/metrics")) {
                 return method.equals("GET") ? metrics() : notAllowed(method, path);
