@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -35,7 +36,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Every kind of bad join token, presented by real agents: each gets a one-line reason on the
- * agent, a 401/403 JSON error from the server, and the server keeps serving.
+ * agent, a 401/403 JSON error from the server, and the server keeps serving. And a good token is
+ * not enough to take an existing node's name: that needs the node's own password.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JoinRefusalsE2EIT {
@@ -56,6 +58,7 @@ class JoinRefusalsE2EIT {
         Path tokenFile = outpost.dir("srv").resolve("server/node-token");
         await("node token", Duration.ofSeconds(90), () -> Files.isRegularFile(tokenFile));
         outpost.awaitConsole(server);
+        raiseJoinLimits();
         nodeToken = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
         admin = Files.readString(outpost.dir("srv").resolve("server/admin-token"), StandardCharsets.UTF_8).trim();
         http = HttpClient.newBuilder().sslContext(trusting(outpost.dir("srv").resolve("server/tls/ca.crt")))
@@ -65,6 +68,96 @@ class JoinRefusalsE2EIT {
     @AfterAll
     void stop() {
         outpost.close();
+    }
+
+    /**
+     * Every agent and probe here joins from 127.0.0.1, more often than the default per-source limit
+     * (10 a minute) allows: raised as an operator would, in etc/org.outpost.server.cfg, which the
+     * running server picks up (it restarts its endpoint and prints its banner again).
+     */
+    private void raiseJoinLimits() throws Exception {
+        await("the server's banner", Duration.ofSeconds(90), () -> banners() >= 1);
+        long before = banners();
+        Files.writeString(outpost.dir("srv").resolve("etc/org.outpost.server.cfg"), "\njoinsPerMinute = 600\njoinBurst = 100\n",
+                StandardOpenOption.APPEND);
+        await("the server restarted with the raised join limits", Duration.ofSeconds(90), () -> banners() > before);
+        awaitValue("srv Ready again", Duration.ofSeconds(90), outpost.statusOf(server, "srv"), "Ready"::equals);
+    }
+
+    private long banners() {
+        return server.output().lines().filter(l -> l.startsWith("Outpost server srv (")).count();
+    }
+
+    @Test
+    void aNodesNameCannotBeTakenWithTheJoinTokenAndTheRealNodeKeepsItsIdentity() throws Exception {
+        Node real = outpost.agent("gw-real", port, "--token", nodeToken);
+        awaitValue("gw-real Ready", Duration.ofSeconds(90), outpost.statusOf(server, "gw-real"), "Ready"::equals);
+        Path identity = outpost.dir("gw-real").resolve("agent");
+        String certificate = Files.readString(identity.resolve("node.crt"));
+        String realPassword = Files.readString(identity.resolve("node-password")).trim();
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(identity.resolve("node-password"))));
+
+        // an impostor: the node token, a fresh key and CSR, and the name of a node that exists (even the server's own)
+        String impostorPassword = org.outpost.security.Secrets.newSecret();
+        for (String name : new String[] {"gw-real", "srv"}) {
+            assertImpostorRefused(name, impostorPassword);
+            assertImpostorRefused(name, null);
+        }
+        Instant refused = Instant.now();
+
+        // a real agent with a fresh data directory and the same name fails to join, with that reason
+        Node copy = outpost.start("gw-real-copy", new java.util.ArrayList<>(java.util.List.of("agent", "--server",
+                "https://127.0.0.1:" + port, "--data-dir", outpost.dir("gw-real-copy").toString(), "--node-name", "gw-real",
+                "--token", nodeToken)));
+        String reason = "node gw-real already exists; delete it first with edge:node-delete gw-real";
+        await("the copy refused", Duration.ofSeconds(90), () -> copy.output().contains(reason));
+        assertFalse(Files.exists(outpost.dir("gw-real-copy").resolve("agent/node.crt")), "the copy got no identity");
+        copy.kill9();
+
+        // the real node: connected and Ready for two node timeouts after all that, with the certificate it had
+        Duration twoTimeouts = Duration.ofSeconds(2 * 10);
+        awaitValue("gw-real heartbeating two node timeouts later", Duration.ofSeconds(120), () -> node("gw-real"),
+                n -> n != null && !n.path("lastHeartbeat").isNull()
+                        && Instant.parse(n.path("lastHeartbeat").asText()).isAfter(refused.plus(twoTimeouts)));
+        JsonNode after = node("gw-real");
+        assertEquals("Ready", after.path("status").asText(), after.toString());
+        assertEquals("Ready", outpost.status(server, "srv"), "the server's own node was not taken either");
+        assertTrue(real.process().isAlive());
+        assertEquals(certificate, Files.readString(identity.resolve("node.crt")), "the real node kept its certificate");
+        assertFalse(real.output().contains("no longer valid") || real.output().contains("already exists"),
+                "the real node was never locked out: " + real.output());
+        String log = Files.readString(outpost.dir("srv").resolve("data/log/karaf.log"));
+        assertFalse(log.contains(realPassword) || log.contains(impostorPassword), "node passwords are never logged");
+    }
+
+    private void assertImpostorRefused(String name, String password) throws Exception {
+        String csr = org.outpost.security.NodeKeys.createCsrPem(org.outpost.security.NodeKeys.generateKeyPair(), name);
+        Map<String, String> request = new LinkedHashMap<>(Map.of("token", nodeToken, "nodeName", name, "csr", csr));
+        if (password != null) {
+            request.put("nodePassword", password);
+        }
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url("/v1/join"))
+                .POST(HttpRequest.BodyPublishers.ofString(OutpostProcesses.JSON.writeValueAsString(request)))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(409, response.statusCode(), response.body());
+        JsonNode error = OutpostProcesses.JSON.readTree(response.body());
+        assertEquals("already_exists", error.path("code").asText(), response.body());
+        assertEquals("node " + name + " already exists; delete it first with edge:node-delete " + name,
+                error.path("message").asText());
+    }
+
+    private JsonNode node(String name) {
+        try {
+            for (JsonNode node : outpost.nodes(server)) {
+                if (node.path("name").asText().equals(name)) {
+                    return node;
+                }
+            }
+            return null;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

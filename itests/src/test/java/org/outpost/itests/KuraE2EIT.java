@@ -63,7 +63,8 @@ class KuraE2EIT {
         dir = outpost.dir("kgw");
         outpost.awaitConsole(gateway);
         await("the REST url file", WAIT, () -> Files.isRegularFile(dir.resolve("rest/url")));
-        packages = work.resolve("packages");
+        // install requests read local files only from the gateway's package directory (localPackageDirectory)
+        packages = dir.resolve("packages");
         Files.createDirectories(packages);
     }
 
@@ -194,7 +195,7 @@ class KuraE2EIT {
         JsonNode error = OutpostProcesses.JSON.readTree(refused.body());
         assertEquals("invalid_argument", error.path("code").asText());
         assertTrue(error.path("message").asText().contains("corrupt package"), refused.body());
-        Http missing = curl("-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"url\": \"/no/such/file.dp\"}",
+        Http missing = curl("-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"url\": \"" + packages.resolve("no-such-file.dp") + "\"}",
                 url("/deploy/v2/_install"));
         assertEquals(404, missing.status(), missing.body());
         assertEquals(before, bundleList());

@@ -9,7 +9,11 @@ public enum ErrorCode {
     CONFLICT(409),
     GONE(410),
     UNAVAILABLE(503),
-    INTERNAL(500);
+    INTERNAL(500),
+    /** Something with that name exists and belongs to someone else (e.g. a node name at join). */
+    ALREADY_EXISTS(409),
+    /** Too many requests from one source; the caller may try again later. */
+    TOO_MANY_REQUESTS(429);
 
     private final int httpStatus;
 

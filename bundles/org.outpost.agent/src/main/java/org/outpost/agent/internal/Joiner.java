@@ -54,6 +54,7 @@ final class Joiner {
         request.put("nodeName", nodeName);
         request.put("csr", NodeKeys.createCsrPem(keys, nodeName));
         request.put("token", token);
+        request.put("nodePassword", NodeIdentity.nodePassword(identityDir));
         byte[] body = json.writeValueAsBytes(request);
 
         URL url = server.resolve("/v1/join").toURL();

@@ -20,6 +20,8 @@ record NodeIdentity(PrivateKey key, X509Certificate certificate, X509Certificate
     static final String KEY = "node.key";
     static final String CERTIFICATE = "node.crt";
     static final String CA = "ca.crt";
+    /** The node's own secret that proves at every join that this node owns its name (kept across re-joins). */
+    static final String PASSWORD = "node-password";
 
     String caHash() {
         try {
@@ -46,6 +48,24 @@ record NodeIdentity(PrivateKey key, X509Certificate certificate, X509Certificate
         KeyPair pair = NodeKeys.generateKeyPair();
         Pem.writePrivate(dir.resolve(KEY), pair.getPrivate());
         return pair;
+    }
+
+    /**
+     * The node password: made once at the first join (mode 0600) and presented at every later one,
+     * so that a join token alone cannot take this node's name. A file that is not a usable password
+     * (emptied by hand) is replaced, which the server then treats as another node.
+     */
+    static String nodePassword(Path dir) throws java.io.IOException {
+        Path file = dir.resolve(PASSWORD);
+        if (Files.isRegularFile(file)) {
+            String existing = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).trim();
+            if (existing.length() >= Secrets.SECRET_HEX_LENGTH) {
+                return existing;
+            }
+        }
+        String created = Secrets.newSecret();
+        Pem.writePrivate(file, created + "\n");
+        return created;
     }
 
     void save(Path dir) {

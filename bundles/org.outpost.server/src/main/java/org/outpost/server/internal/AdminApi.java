@@ -1,12 +1,10 @@
 package org.outpost.server.internal;
 
 import java.io.IOException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,8 +13,6 @@ import org.outpost.api.JoinToken;
 import org.outpost.api.NodeInfo;
 import org.outpost.api.NodeStatus;
 import org.outpost.api.OutpostException;
-import org.outpost.security.NodeKeys;
-import org.outpost.security.Pem;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,9 +24,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class AdminApi {
     private final ServerContext ctx;
+    private final NodeJoin joins;
 
     AdminApi(ServerContext ctx) {
         this.ctx = ctx;
+        this.joins = new NodeJoin(ctx);
     }
 
     /** The route label used in metrics: the path with names replaced by placeholders. */
@@ -71,11 +69,10 @@ final class AdminApi {
                 return method.equals("GET") ? healthz() : notAllowed(method, path);
             }
             if (path.equals("/v1/join")) {
-                return method.equals("POST") ? join(body) : notAllowed(method, path);
+                return method.equals("POST") ? ok(joins.join(body)) : notAllowed(method, path);
             }
             if (!ctx.admin().accepts(authorization)) {
-                return ApiResponse.error(ErrorCode.UNAUTHORIZED,
-                        "this endpoint needs the admin credential: Authorization: Bearer <contents of server/admin-token>");
+                return ApiResponse.error(ErrorCode.UNAUTHORIZED, RequestGate.NEEDS_ADMIN);
             }
             if (path.equals("/metrics")) {
                 return method.equals("GET") ? metrics() : notAllowed(method, path);
@@ -233,42 +230,6 @@ final class AdminApi {
         out.put("uses", token.uses());
         out.put("revoked", token.revoked());
         return out;
-    }
-
-    /**
-     * Exchanges a join token and a CSR for a node certificate. The token is checked first; the
-     * CSR's key stays the agent's, only its public half is signed.
-     */
-    private ApiResponse join(byte[] body) throws IOException {
-        JsonNode request = ctx.json().readTree(body);
-        String token = request == null ? null : request.path("token").asText(null);
-        String nodeName = request == null ? null : request.path("nodeName").asText(null);
-        String csr = request == null ? null : request.path("csr").asText(null);
-        if (token == null || nodeName == null || csr == null) {
-            throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "join needs token, nodeName and csr");
-        }
-        X509Certificate certificate;
-        try {
-            // A malformed request must not spend a use of the token: check it before redeeming.
-            NodeKeys.requireValidNodeName(nodeName);
-            certificate = ctx.ca().signNodeCsr(csr, nodeName, ctx.nodeCertificateValidity());
-        } catch (OutpostException e) {
-            ctx.metrics().joinsRefused.increment();
-            throw e;
-        }
-        try {
-            ctx.tokens().redeem(token);
-        } catch (OutpostException e) {
-            ctx.metrics().joinsRefused.increment();
-            throw e;
-        }
-        ctx.registry().registerJoin(nodeName, certificate.getSerialNumber().toString(16));
-        ctx.metrics().joins.increment();
-        ObjectNode out = ctx.json().createObjectNode();
-        out.put("node", nodeName);
-        out.put("certificate", Pem.encodeCertificates(List.of(certificate)));
-        out.put("ca", Pem.encodeCertificate(ctx.ca().certificate()));
-        return ok(out);
     }
 
     private ApiResponse ok(JsonNode body) throws IOException {

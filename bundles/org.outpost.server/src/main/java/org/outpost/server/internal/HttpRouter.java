@@ -117,12 +117,17 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, ApiResponse response) {
+    static FullHttpResponse toHttp(ApiResponse response) {
         FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
         http.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
         http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
         http.headers().set("X-Content-Type-Options", "nosniff");
+        return http;
+    }
+
+    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, ApiResponse response) {
+        FullHttpResponse http = toHttp(response);
         if (keepAlive) {
             http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(http);

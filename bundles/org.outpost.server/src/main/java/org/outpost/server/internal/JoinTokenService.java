@@ -161,42 +161,27 @@ final class JoinTokenService implements JoinTokens {
     }
 
     /**
+     * Checks a presented token without counting a use, so that a join refused for another reason
+     * (its node name belongs to another node) does not spend a limited token.
+     *
+     * @return the id of the token
+     */
+    String verify(String presented) {
+        ParsedJoinToken token = parse(presented);
+        return read(accepted(token).value()).id();
+    }
+
+    /**
      * Checks a presented token and counts one use. Every refusal names its reason without echoing
      * the secret.
      *
      * @return the id of the token used
      */
     String redeem(String presented) {
-        ParsedJoinToken token;
-        try {
-            token = ParsedJoinToken.parse(presented);
-        } catch (OutpostException e) {
-            throw new OutpostException(ErrorCode.UNAUTHORIZED, "malformed token: " + e.getMessage());
-        }
-        if (!Secrets.constantTimeEquals(token.caHash(), caHash)) {
-            throw new OutpostException(ErrorCode.UNAUTHORIZED, "token belongs to another cluster (CA hash differs)");
-        }
+        ParsedJoinToken token = parse(presented);
         for (int attempt = 0; attempt < 10; attempt++) {
-            KeyValue kv = record(token.id()).orElse(null);
-            // Unknown ids and wrong secrets get the same answer, so ids cannot be probed.
-            if (kv == null) {
-                Secrets.verifySecret(token.secret(), unknownTokenHash);
-                throw new OutpostException(ErrorCode.UNAUTHORIZED, "token not accepted (unknown token or wrong secret)");
-            }
+            KeyValue kv = accepted(token);
             TokenRecord record = read(kv.value());
-            if (!Secrets.verifySecret(token.secret(), record.secretHash())) {
-                throw new OutpostException(ErrorCode.UNAUTHORIZED, "token not accepted (unknown token or wrong secret)");
-            }
-            if (record.revoked()) {
-                throw new OutpostException(ErrorCode.FORBIDDEN, "token " + record.id() + " has been revoked");
-            }
-            if (record.expires() != null && !clock.instant().isBefore(Instant.parse(record.expires()))) {
-                throw new OutpostException(ErrorCode.FORBIDDEN, "token " + record.id() + " expired at " + record.expires());
-            }
-            if (record.maxUses() > 0 && record.uses() >= record.maxUses()) {
-                throw new OutpostException(ErrorCode.FORBIDDEN, "token " + record.id() + " has been used up ("
-                        + record.maxUses() + (record.maxUses() == 1 ? " use)" : " uses)"));
-            }
             if (record.maxUses() == 0) {
                 // Unlimited tokens (the node token above all) are not counted: a fleet joining at once
                 // must not contend on one key.
@@ -210,6 +195,44 @@ final class JoinTokenService implements JoinTokens {
             }
         }
         throw new OutpostException(ErrorCode.CONFLICT, "token is being used concurrently; try again");
+    }
+
+    private ParsedJoinToken parse(String presented) {
+        ParsedJoinToken token;
+        try {
+            token = ParsedJoinToken.parse(presented);
+        } catch (OutpostException e) {
+            throw new OutpostException(ErrorCode.UNAUTHORIZED, "malformed token: " + e.getMessage());
+        }
+        if (!Secrets.constantTimeEquals(token.caHash(), caHash)) {
+            throw new OutpostException(ErrorCode.UNAUTHORIZED, "token belongs to another cluster (CA hash differs)");
+        }
+        return token;
+    }
+
+    /** The stored record of a token whose secret matches and that may still be used; otherwise the refusal. */
+    private KeyValue accepted(ParsedJoinToken token) {
+        KeyValue kv = record(token.id()).orElse(null);
+        // Unknown ids and wrong secrets get the same answer, so ids cannot be probed.
+        if (kv == null) {
+            Secrets.verifySecret(token.secret(), unknownTokenHash);
+            throw new OutpostException(ErrorCode.UNAUTHORIZED, "token not accepted (unknown token or wrong secret)");
+        }
+        TokenRecord record = read(kv.value());
+        if (!Secrets.verifySecret(token.secret(), record.secretHash())) {
+            throw new OutpostException(ErrorCode.UNAUTHORIZED, "token not accepted (unknown token or wrong secret)");
+        }
+        if (record.revoked()) {
+            throw new OutpostException(ErrorCode.FORBIDDEN, "token " + record.id() + " has been revoked");
+        }
+        if (record.expires() != null && !clock.instant().isBefore(Instant.parse(record.expires()))) {
+            throw new OutpostException(ErrorCode.FORBIDDEN, "token " + record.id() + " expired at " + record.expires());
+        }
+        if (record.maxUses() > 0 && record.uses() >= record.maxUses()) {
+            throw new OutpostException(ErrorCode.FORBIDDEN, "token " + record.id() + " has been used up ("
+                    + record.maxUses() + (record.maxUses() == 1 ? " use)" : " uses)"));
+        }
+        return kv;
     }
 
     private Optional<KeyValue> record(String id) {

@@ -301,6 +301,8 @@ final class NodeRegistryService implements NodeRegistry {
     public boolean delete(String name) {
         boolean existed = store.delete(StoreKeys.NODES + name);
         store.delete(StoreKeys.STATUS + name);
+        // the name is free again: the next node to join with it proves its own password
+        existed |= store.delete(NodePasswords.key(name));
         // its assignments go with the scheduler's next round; what it reported goes now
         store.list(org.outpost.workload.WorkloadKeys.instancesOf(name)).forEach(kv -> store.delete(kv.key()));
         leases.remove(name);

@@ -33,7 +33,6 @@ import org.outpost.api.JoinTokens;
 import org.outpost.api.LocalNode;
 import org.outpost.api.NodeRegistry;
 import org.outpost.api.ServerState;
-import org.outpost.security.CaPinningTrustManager;
 import org.outpost.security.CertifiedKey;
 import org.outpost.security.ClusterCa;
 import org.outpost.workload.WorkloadLogs;
@@ -44,10 +43,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 
 /**
  * The server role: cluster CA, join tokens, node registry with leases, and the HTTPS endpoint for
@@ -79,6 +75,23 @@ public class ServerComponent {
 
         @AttributeDefinition(description = "Print the join token and next steps at start (outpost demo)")
         boolean demo() default false;
+
+        @AttributeDefinition(description = "Joins allowed per source address and minute (HTTP 429 beyond)", min = "1")
+        int joinsPerMinute() default 10;
+
+        @AttributeDefinition(description = "Joins a source address may make at once before the per-minute rate applies", min = "1")
+        int joinBurst() default 10;
+
+        @AttributeDefinition(description = "Connections that have not authenticated (no client certificate or admin "
+                + "credential yet) served at once; more get HTTP 503", min = "1")
+        int maxUnauthenticatedConnections() default 64;
+
+        @AttributeDefinition(description = "Seconds a connection that has not authenticated gets for its TLS handshake and "
+                + "each request (head and join body), and may stay idle", min = "1")
+        int headerTimeoutSeconds() default 10;
+
+        @AttributeDefinition(description = "Seconds an admin API connection may stay idle between requests", min = "1")
+        int idleTimeoutSeconds() default 60;
     }
 
     @Reference
@@ -117,14 +130,9 @@ public class ServerComponent {
 
         InetAddress bind = InetAddress.getByName(config.bindAddress());
         CertifiedKey serverKey = ca.issueServerCertificate(dnsNames(), ipAddresses(bind), Duration.ofDays(365));
-        SslContext ssl = SslContextBuilder.forServer(serverKey.privateKey(), serverKey.certificate(), ca.certificate())
-                .sslProvider(SslProvider.JDK)
-                .protocols("TLSv1.3", "TLSv1.2")
-                .trustManager(CaPinningTrustManager.trustingOnly(ca.certificate()))
-                .clientAuth(ClientAuth.OPTIONAL)
-                .build();
+        SslContext ssl = HttpsServer.tls(serverKey, ca.certificate());
         try {
-            https = new HttpsServer(new InetSocketAddress(bind, config.httpsPort()), ssl, server);
+            https = new HttpsServer(new InetSocketAddress(bind, config.httpsPort()), ssl, server, limits(config), clock);
         } catch (Exception e) {
             String cause = e.getMessage() == null ? e.toString() : e.getMessage();
             String reason = "cannot listen on " + config.bindAddress() + ":" + config.httpsPort() + ": "
@@ -244,6 +252,12 @@ public class ServerComponent {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private static HttpsLimits limits(Config config) {
+        return new HttpsLimits(Math.max(1, config.maxUnauthenticatedConnections()),
+                Duration.ofSeconds(Math.max(1, config.headerTimeoutSeconds())), Duration.ofSeconds(Math.max(1, config.idleTimeoutSeconds())),
+                Math.max(1, config.joinsPerMinute()), Math.max(1, config.joinBurst()));
     }
 
     private static String hostForUrl(InetAddress bind) {

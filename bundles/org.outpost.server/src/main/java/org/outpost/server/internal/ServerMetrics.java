@@ -15,6 +15,9 @@ final class ServerMetrics {
     final LongAdder joins = new LongAdder();
     final LongAdder joinsRefused = new LongAdder();
     final LongAdder agentConnections = new LongAdder();
+    final LongAdder joinsRateLimited = new LongAdder();
+    final LongAdder httpConnectionsRefused = new LongAdder();
+    final LongAdder httpTimeouts = new LongAdder();
     private final Map<String, Histogram> requestLatency = new ConcurrentHashMap<>();
 
     /** Latency histogram of one route; buckets are cumulative when rendered. */
@@ -49,6 +52,12 @@ final class ServerMetrics {
         counter(out, "outpost_heartbeats_received_total", "Heartbeats received from agents.", heartbeats.sum());
         counter(out, "outpost_joins_total", "Successful joins (identities issued).", joins.sum());
         counter(out, "outpost_joins_refused_total", "Join attempts refused.", joinsRefused.sum());
+        counter(out, "outpost_joins_rate_limited_total", "Join requests refused with 429: too many from one source.",
+                joinsRateLimited.sum());
+        counter(out, "outpost_https_connections_refused_total",
+                "Connections refused because too many had not authenticated.", httpConnectionsRefused.sum());
+        counter(out, "outpost_https_timeouts_total",
+                "Connections closed for a slow request head or body, or for staying idle.", httpTimeouts.sum());
         out.append("# HELP outpost_agent_connections Agent channels open now.\n# TYPE outpost_agent_connections gauge\n")
                 .append("outpost_agent_connections ").append(connectedAgents).append('\n');
         out.append("# HELP outpost_store_revision Current revision of the cluster store.\n# TYPE outpost_store_revision gauge\n")

@@ -6,6 +6,8 @@ final class StoreKeys {
     static final String NODES = "/registry/nodes/";
     /** Node status: readiness, last heartbeat (the lease), usage. Server-owned. */
     static final String STATUS = "/registry/status/";
+    /** Node passwords: a salted hash of the secret that owns each node name (see NodePasswords). */
+    static final String NODE_PASSWORDS = "/registry/node-passwords/";
     /** Join tokens: hashed secrets, expiry, uses. */
     static final String TOKENS = "/registry/tokens/";
 

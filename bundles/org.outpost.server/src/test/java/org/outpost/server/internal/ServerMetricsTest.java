@@ -168,7 +168,8 @@ class ServerMetricsTest {
             }
         }
         assertEquals(List.of("outpost_nodes", "outpost_heartbeats_received_total", "outpost_joins_total",
-                "outpost_joins_refused_total", "outpost_agent_connections", "outpost_store_revision",
+                "outpost_joins_refused_total", "outpost_joins_rate_limited_total", "outpost_https_connections_refused_total",
+                "outpost_https_timeouts_total", "outpost_agent_connections", "outpost_store_revision",
                 "outpost_http_request_duration_seconds"), declared);
     }
 }

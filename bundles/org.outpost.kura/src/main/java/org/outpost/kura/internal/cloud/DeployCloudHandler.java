@@ -8,7 +8,10 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.outpost.api.LocalNode;
 import org.outpost.api.OutpostException;
 import org.outpost.api.kura.CloudRequest;
 import org.outpost.api.kura.CloudRequestHandler;
@@ -17,6 +20,7 @@ import org.outpost.api.kura.DeploymentPackages;
 import org.outpost.api.kura.PackageBundle;
 import org.outpost.api.kura.PackageInfo;
 import org.outpost.kura.internal.deploy.DeployRestResource;
+import org.outpost.kura.internal.deploy.LocalPackageDirectory;
 
 /**
  * Kura's {@code DEPLOY-V2} over the cloud connection: {@code GET/packages} and {@code GET/bundles}
@@ -25,18 +29,28 @@ import org.outpost.kura.internal.deploy.DeployRestResource;
  * the reply; a Kapua-style console also gets Kura's {@code NOTIFY/<client-id>/install} message with
  * {@code job.id} and {@code dp.install.status}.
  */
-@Component(service = CloudRequestHandler.class)
+@Component(service = CloudRequestHandler.class, configurationPid = LocalPackageDirectory.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public class DeployCloudHandler implements CloudRequestHandler {
     static final String APPLICATION = "DEPLOY-V2";
 
     @Reference
     private DeploymentPackages packages;
+    @Reference
+    private LocalNode node;
 
     private BundleContext context;
+    private volatile LocalPackageDirectory localPackages;
 
     @Activate
-    void activate(BundleContext context) {
+    void activate(BundleContext context, DeployRestResource.Config config) {
         this.context = context;
+        modified(config);
+    }
+
+    @Modified
+    void modified(DeployRestResource.Config config) {
+        localPackages = LocalPackageDirectory.configured(config.localPackageDirectory(), node.dataDir());
     }
 
     @Override
@@ -70,7 +84,7 @@ public class DeployCloudHandler implements CloudRequestHandler {
         String job = request.metric("job.id");
         PackageInfo installed;
         try {
-            installed = packages.install(DeployRestResource.toUri(uri.trim()));
+            installed = packages.install(localPackages.resolve(uri));
         } catch (OutpostException e) {
             notify(request, "install", job, "dp.install.status", "FAILED", request.metric("dp.name"), request.metric("dp.version"), e.getMessage());
             throw e;

@@ -9,15 +9,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.ErrorCode;
+import org.outpost.api.LocalNode;
 import org.outpost.api.OutpostException;
 import org.outpost.api.kura.DeploymentPackages;
 import org.outpost.api.kura.PackageInfo;
 import org.outpost.kura.internal.rest.RestRequest;
 import org.outpost.kura.internal.rest.RestResource;
 import org.outpost.kura.internal.rest.RestResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,16 +36,51 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Kura's {@code /services/deploy/v2}: {@code GET /} lists packages as {@code [{"name", "version"}]},
  * {@code POST /_install {"url"}} and {@code POST /_upload} (multipart field {@code file}) install,
  * {@code DELETE /{name}} uninstalls; success answers {@code "REQUEST_RECEIVED"} as Kura does. Unlike
- * Kura the work is done before the answer, so a refused package is a JSON error with its reason.
+ * Kura the work is done before the answer, so a refused package is a JSON error with its reason. A
+ * local file is installed only from the {@link LocalPackageDirectory}.
  */
-@Component(service = RestResource.class)
+@Component(service = RestResource.class, configurationPid = LocalPackageDirectory.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = DeployRestResource.Config.class)
 public class DeployRestResource implements RestResource {
     static final String REQUEST_RECEIVED = "REQUEST_RECEIVED";
+    private static final Logger LOG = LoggerFactory.getLogger(DeployRestResource.class);
+
+    @ObjectClassDefinition(name = "Outpost deployment packages",
+            description = "Where Kura REST _install and cloud DEPLOY-V2 install may read local package files from")
+    public @interface Config {
+        @AttributeDefinition(description = "Directory that file: URLs and paths in install requests must lie in; "
+                + "blank means <data-dir>/packages, a relative path is taken from the data directory")
+        String localPackageDirectory() default "";
+    }
 
     @Reference
     private DeploymentPackages packages;
+    @Reference
+    private LocalNode node;
 
     private final ObjectMapper json = new ObjectMapper();
+    private volatile LocalPackageDirectory localPackages;
+
+    public DeployRestResource() {
+    }
+
+    DeployRestResource(DeploymentPackages packages, LocalPackageDirectory localPackages) {
+        this.packages = packages;
+        this.localPackages = localPackages;
+    }
+
+    @Activate
+    @Modified
+    void configure(Config config) {
+        LocalPackageDirectory configured = LocalPackageDirectory.configured(config.localPackageDirectory(), node.dataDir());
+        try {
+            configured.create();
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot create the local package directory {}: {}", configured.directory(), e.getMessage());
+        }
+        localPackages = configured;
+    }
 
     @Override
     public String basePath() {
@@ -84,7 +129,7 @@ public class DeployRestResource implements RestResource {
         if (url == null || !url.isTextual() || url.asText().isBlank()) {
             throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "the body must be JSON {\"url\": \"...\"} naming the package");
         }
-        packages.install(toUri(url.asText().trim()));
+        packages.install(localPackages.resolve(url.asText()));
         return RestResponse.ok(REQUEST_RECEIVED);
     }
 
