@@ -231,7 +231,7 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
             LOG.info("Opened cluster store {} at revision {} (history compacted through revision {}; {} keys and {}"
                     + " events verified)", absolute, kv.revision, kv.compactedRevision, verified.keys(), verified.events());
             return kv;
-        } catch (IOException | MVStoreException | StoreException e) {
+        } catch (IOException | RuntimeException e) {
             if (store != null) {
                 // never a clean close here: it would rewrite the file header and hide the damage
                 store.closeImmediately();
@@ -239,7 +239,15 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
             if (e instanceof StoreException storeException) {
                 throw storeException;
             }
-            throw new StoreException("could not open cluster store " + absolute + ": " + e.getMessage(), e);
+            if (e instanceof MVStoreException mvStoreException && !StoreOpening.isDamage(mvStoreException)) {
+                throw new StoreException("could not open cluster store " + absolute + ": " + e.getMessage(), e);
+            }
+            if (e instanceof IOException) {
+                throw new StoreException("could not open cluster store " + absolute + ": " + e.getMessage(), e);
+            }
+            // the maps' root pages or the revision counters cannot be read
+            throw new StoreDamagedException(absolute, e instanceof MVStoreException mvStoreException
+                    ? StoreOpening.shortMessage(mvStoreException) : "unreadable: " + e, e);
         }
     }
 

@@ -86,6 +86,30 @@ class DamagedStoreTest {
     }
 
     @Test
+    void flippedBytesAtTheStartOfEveryChunkAreRefused() throws IOException {
+        writeStore(Options.defaults().withBackupInterval(Duration.ZERO));
+        byte[] data = Files.readAllBytes(file());
+        int flipped = 0;
+        for (int block = 0; block + 1024 <= data.length; block += 4096) {
+            if (new String(data, block, 6, UTF_8).equals("chunk:")) {
+                for (int i = block; i < block + 1024; i++) {
+                    if (data[i] == '\n') {
+                        for (int j = i + 1; j <= i + 8; j++) {
+                            data[j] ^= (byte) 0x5a;
+                        }
+                        flipped++;
+                        break;
+                    }
+                }
+            }
+        }
+        assertTrue(flipped > 0);
+        Files.write(file(), data);
+
+        assertRefused();
+    }
+
+    @Test
     void aRecordWhoseRevisionFieldChangedIsRefusedByVerification() {
         writeStore(Options.defaults().withBackupInterval(Duration.ZERO));
         // a bit flipped in an entry's modification revision, written as MVStore would keep it
