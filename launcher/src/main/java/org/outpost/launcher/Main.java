@@ -168,7 +168,8 @@ public final class Main {
         Instance instance = new Instance(home, Path.of(a.get("data-dir", demo ? "outpost-demo" : "outpost-data")));
         refuseIfRunning(instance);
         if (a.has(StoreRestore.OPTION)) {
-            StoreRestore.restore(instance, out, java.time.Clock.systemDefaultZone());
+            // on stderr: stdout carries the exec plan to bin/outpost and must start with it
+            StoreRestore.restore(instance, System.err, java.time.Clock.systemDefaultZone());
         }
         String bind = a.get("bind", "127.0.0.1");
         int port = port(a.get("https-port", "6443"));
