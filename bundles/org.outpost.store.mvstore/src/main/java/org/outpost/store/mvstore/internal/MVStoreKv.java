@@ -217,7 +217,7 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
             MVStoreKv kv = new MVStoreKv(absolute, options, store);
             kv.loadState();
             StoreVerifier.Verified verified = StoreOpening.verify(absolute, store, FORMAT);
-            kv.checkAgainstBackup();
+            kv.checkAgainstBackup(created);
             if (created) {
                 FilePermissions.syncDirectory(absolute.getParent());
             }
@@ -251,12 +251,21 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
         }
     }
 
-    /** A store older than its own verified backup has lost acknowledged writes. */
-    private void checkAgainstBackup() {
+    /**
+     * A store older than its own verified backup has lost acknowledged writes. A store created
+     * just now (the old file was moved away to start a new cluster) starts afresh: the backup
+     * beside it is the old cluster's and is replaced by the new store's first one.
+     */
+    private void checkAgainstBackup(boolean created) {
         if (backups == null) {
             return;
         }
         Optional<StoreBackup.Info> backup = StoreBackup.usable(backupFile, FORMAT);
+        if (created) {
+            backup.ifPresent(old -> LOG.warn("Cluster store {} is new; the backup beside it ({}, revision {}) is of an"
+                    + " earlier store and is replaced by this store's first backup", file, backupFile, old.revision()));
+            return;
+        }
         if (backup.isPresent()) {
             long backupRevision = backup.get().revision();
             if (backupRevision > revision) {

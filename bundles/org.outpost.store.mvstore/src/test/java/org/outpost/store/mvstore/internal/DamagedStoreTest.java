@@ -159,6 +159,20 @@ class DamagedStoreTest {
     }
 
     @Test
+    void movingTheFileAwayStartsANewStoreDespiteTheOldBackup() throws IOException {
+        writeStore(Options.defaults());
+        Files.move(file(), dir.resolve("moved-away.mv"));
+
+        try (MVStoreKv store = MVStoreKv.open(file(), Options.defaults())) {
+            assertEquals(0, store.revision());
+            store.put("/registry/nodes/new", "{}".getBytes(UTF_8));
+        }
+        try (MVStoreKv store = MVStoreKv.open(file(), Options.defaults())) {
+            assertEquals(1, store.revision(), "the new store's own backup replaced the old one");
+        }
+    }
+
+    @Test
     void directoryAndFilesAreTheOwnersAloneWhateverTheUmask() throws IOException {
         Files.createDirectories(file().getParent(), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwxr-xr-x")));
