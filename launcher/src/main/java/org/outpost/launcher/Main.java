@@ -46,7 +46,7 @@ public final class Main {
     static final String SERVER_USAGE = """
             Usage: outpost server [--data-dir DIR] [--bind ADDR] [--https-port N] [--node-name NAME]
                                   [--labels k=v,...] [--node-timeout SECONDS] [--eviction-timeout SECONDS]
-                                  [--runtime docker] [--rest-port N|0|off]
+                                  [--runtime docker] [--rest-port N|0|off] [--restore-backup]
 
               --data-dir DIR        instance directory: config, state, logs (default ./outpost-data)
               --bind ADDR           address the HTTPS endpoint listens on (default 127.0.0.1)
@@ -63,6 +63,8 @@ public final class Main {
                                     /services/configuration/v2, /services/assets) on loopback; default
                                     8443 when free, else a free port; 0 picks a free one at every
                                     start (the URL is in DIR/rest/url)
+              --restore-backup      the cluster store is damaged: keep it as server/db/cluster.mv.damaged-<time>
+                                    and start from its verified backup (server/db/cluster.mv.bak)
 
             Writes the node token to DIR/server/node-token and the admin credential to
             DIR/server/admin-token (both readable by the owner only).
@@ -97,7 +99,7 @@ public final class Main {
             """;
 
     static final String DEMO_USAGE = """
-            Usage: outpost demo [--data-dir DIR] [--https-port N] [--rest-port N|0|off]
+            Usage: outpost demo [--data-dir DIR] [--https-port N] [--rest-port N|0|off] [--restore-backup]
 
             Starts a server with the embedded store and its local agent in DIR (default ./outpost-demo),
             prints the join token, the admin API URL and the next commands to try. Ctrl-C stops it.
@@ -161,10 +163,14 @@ public final class Main {
         Set<String> valued = demo ? Set.of("data-dir", "https-port", "node-name", "rest-port")
                 : Set.of("data-dir", "bind", "https-port", "node-name", "labels", "node-timeout", "eviction-timeout", "runtime",
                         "rest-port");
-        Arguments a = Arguments.parse(args, valued, Set.of(), false);
+        Arguments a = Arguments.parse(args, valued, Set.of(StoreRestore.OPTION), false);
         noPositional(a);
         Instance instance = new Instance(home, Path.of(a.get("data-dir", demo ? "outpost-demo" : "outpost-data")));
         refuseIfRunning(instance);
+        if (a.has(StoreRestore.OPTION)) {
+            // on stderr: stdout carries the exec plan to bin/outpost and must start with it
+            StoreRestore.restore(instance, System.err, java.time.Clock.systemDefaultZone());
+        }
         String bind = a.get("bind", "127.0.0.1");
         int port = port(a.get("https-port", "6443"));
         String nodeName = nodeName(a.get("node-name"));
@@ -439,6 +445,8 @@ public final class Main {
         for (String option : KARAF_JAVA_OPTIONS) {
             plan.append(' ').append(option);
         }
+        // the cluster store exits a node started as a server when its file is damaged (not during a role switch)
+        systemProperty(plan, "outpost.startRole", String.valueOf(CfgFile.get(instance.etc().resolve("org.outpost.node.cfg"), "role")));
         systemProperty(plan, "karaf.home", home.toString());
         systemProperty(plan, "karaf.instances", base.resolve("instances").toString());
         systemProperty(plan, "karaf.base", base.toString());

@@ -147,6 +147,11 @@ public class ServerComponent {
                 registry.tick();
             } catch (RuntimeException e) {
                 LOG.warn("Lease check failed: {}", e.getMessage());
+            } catch (OutOfMemoryError e) {
+                throw e;
+            } catch (Error e) {
+                // a periodic task that throws is never run again: the leases would stop expiring
+                LOG.error("Lease check failed; it runs again in a second", e);
             }
         }, 1, 1, TimeUnit.SECONDS);
 
@@ -305,6 +310,8 @@ public class ServerComponent {
         return runnable -> {
             Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
+            // an Error that ends a task (see SerialExecutor) is logged once, with its stack
+            thread.setUncaughtExceptionHandler((failed, e) -> LOG.error("Uncaught error in {}", failed.getName(), e));
             return thread;
         };
     }

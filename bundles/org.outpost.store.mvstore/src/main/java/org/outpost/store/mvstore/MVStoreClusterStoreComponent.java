@@ -1,8 +1,10 @@
 package org.outpost.store.mvstore;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -15,9 +17,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.ClusterStore;
 import org.outpost.api.KeyValue;
 import org.outpost.api.LocalNode;
+import org.outpost.api.StoreException;
 import org.outpost.api.Watch;
 import org.outpost.api.WatchListener;
+import org.outpost.store.mvstore.internal.DamageReport;
 import org.outpost.store.mvstore.internal.MVStoreKv;
+import org.outpost.store.mvstore.internal.StoreDamagedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Registers the embedded cluster store. It opens on activation and closes on deactivation; the
@@ -45,15 +52,59 @@ public class MVStoreClusterStoreComponent implements ClusterStore {
         @AttributeDefinition(name = "History revisions",
                 description = "How many revisions of change history to keep for watches; 0 keeps all", min = "0")
         long historyRevisions() default 10_000;
+
+        @AttributeDefinition(name = "Backup interval (minutes)",
+                description = "How often the verified backup <file>.bak is rewritten when the store changed"
+                        + " (and at every clean stop); 0 writes no backup", min = "0")
+        long backupIntervalMinutes() default 10;
     }
+
+    /** Set by the launcher: the role this JVM was started in (a live role switch leaves it as it was). */
+    static final String START_ROLE_PROPERTY = "outpost.startRole";
+    /** The exit status of a node that refused its damaged store. */
+    static final int DAMAGED_STORE_EXIT_STATUS = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(MVStoreClusterStoreComponent.class);
 
     private final MVStoreKv store;
 
     @Activate
     public MVStoreClusterStoreComponent(@Reference(name = "localNode") LocalNode localNode, Config config) {
+        this(localNode, config, MVStoreClusterStoreComponent::exitAfterRefusal);
+    }
+
+    /**
+     * @param refused told the sentence when the store is damaged, before activation fails
+     */
+    MVStoreClusterStoreComponent(LocalNode localNode, Config config, Consumer<String> refused) {
         Path file = config.file().isBlank() ? DEFAULT_FILE : Path.of(config.file().trim());
-        store = MVStoreKv.open(localNode.dataDir().resolve(file),
-                MVStoreKv.Options.defaults().withHistoryRevisions(config.historyRevisions()));
+        MVStoreKv.Options options = MVStoreKv.Options.defaults()
+                .withHistoryRevisions(config.historyRevisions())
+                .withBackupInterval(Duration.ofMinutes(Math.max(0, config.backupIntervalMinutes())));
+        try {
+            store = MVStoreKv.open(localNode.dataDir().resolve(file), options);
+        } catch (StoreDamagedException e) {
+            String sentence = DamageReport.sentence(e);
+            LOG.error("Refusing to start: {}", sentence, e.getCause());
+            refused.accept(sentence);
+            throw new StoreException(sentence, e);
+        }
+    }
+
+    /**
+     * A node started as a server has nothing to serve without its store: it says why on its
+     * terminal and exits, rather than stay up without its HTTPS port. The exit runs on a fresh
+     * thread (this one is inside the framework, which the shutdown hook stops). A live role
+     * switch only fails, so that the switch can be rolled back.
+     */
+    private static void exitAfterRefusal(String sentence) {
+        System.out.println("outpost: " + sentence);
+        System.out.flush();
+        if ("server".equals(System.getProperty(START_ROLE_PROPERTY))) {
+            Thread exit = new Thread(() -> System.exit(DAMAGED_STORE_EXIT_STATUS), "outpost-damaged-store-exit");
+            exit.setDaemon(false);
+            exit.start();
+        }
     }
 
     @Deactivate

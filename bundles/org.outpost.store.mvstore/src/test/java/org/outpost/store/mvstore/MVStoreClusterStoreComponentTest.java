@@ -1,6 +1,7 @@
 package org.outpost.store.mvstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
@@ -8,11 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.outpost.api.LocalNode;
+import org.outpost.api.StoreException;
 
 class MVStoreClusterStoreComponentTest {
 
@@ -55,6 +59,44 @@ class MVStoreClusterStoreComponentTest {
         } finally {
             second.deactivate();
         }
+    }
+
+    @Test
+    void aDamagedStoreIsRefusedWithASentenceNamingTheFileAndTheVerifiedBackup() throws Exception {
+        MVStoreClusterStoreComponent first = new MVStoreClusterStoreComponent(node(), config("", 10));
+        first.put("/registry/nodes/gw-1", "{}".getBytes(StandardCharsets.UTF_8));
+        first.put("/registry/nodes/gw-2", "{}".getBytes(StandardCharsets.UTF_8));
+        first.deactivate();
+        Path file = dataDir.resolve("server").resolve("db").resolve("cluster.mv").toAbsolutePath();
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(raf.length() - 100);
+        }
+
+        List<String> told = new ArrayList<>();
+        StoreException refused = assertThrows(StoreException.class,
+                () -> new MVStoreClusterStoreComponent(node(), config("", 10), told::add));
+
+        assertEquals(1, told.size());
+        String sentence = told.get(0);
+        assertEquals(sentence, refused.getMessage());
+        assertTrue(sentence.startsWith("the cluster store " + file + " is damaged ("), sentence);
+        assertTrue(sentence.matches(".*; start with --restore-backup to return to the verified backup of "
+                + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d .+ \\(revision 2\\), or move the file away to start a new cluster"),
+                sentence);
+    }
+
+    @Test
+    void withoutABackupTheSentenceSaysSo() throws Exception {
+        Path file = dataDir.resolve("server").resolve("db").resolve("cluster.mv").toAbsolutePath();
+        Files.createDirectories(file.getParent());
+        Files.write(file, new byte[8192]);
+
+        List<String> told = new ArrayList<>();
+        assertThrows(StoreException.class, () -> new MVStoreClusterStoreComponent(node(), config("", 10), told::add));
+
+        assertEquals(List.of("the cluster store " + file + " is damaged (" + told.get(0).substring(
+                told.get(0).indexOf('(') + 1, told.get(0).indexOf(") and there")) + ") and there is no verified backup"
+                + " (cluster.mv.bak); move the file away to start a new cluster"), told);
     }
 
     private LocalNode node() {
@@ -106,6 +148,11 @@ class MVStoreClusterStoreComponentTest {
             @Override
             public long historyRevisions() {
                 return historyRevisions;
+            }
+
+            @Override
+            public long backupIntervalMinutes() {
+                return 10;
             }
         };
     }

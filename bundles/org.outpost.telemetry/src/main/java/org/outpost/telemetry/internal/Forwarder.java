@@ -151,6 +151,12 @@ final class Forwarder implements Runnable {
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Forwarding readings to the server failed; retrying: {}", e.toString());
                 pause(1_000);
+            } catch (OutOfMemoryError e) {
+                throw e;
+            } catch (Error e) {
+                // the forwarding thread must not end: nothing would send readings again
+                LOG.error("Forwarding readings to the server failed; retrying", e);
+                pause(1_000);
             }
         }
     }

@@ -132,8 +132,9 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
         forwarding.start();
         ServerLink up = link;
         if (up != null) forwarder.linkUp(up);
-        windowTicks = ticker.scheduleAtFixedRate(() -> rules.tick(System.currentTimeMillis(), ruleSink), 1, 1, TimeUnit.SECONDS);
-        ticker.scheduleWithFixedDelay(this::report, 10, 10, TimeUnit.SECONDS);
+        windowTicks = ticker.scheduleAtFixedRate(new SurvivingTask("Rule window tick",
+                () -> rules.tick(System.currentTimeMillis(), ruleSink)), 1, 1, TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(new SurvivingTask("Device status report", this::report), 10, 10, TimeUnit.SECONDS);
         registrations.add(ConfigFactory.register(context, DeviceConfig.FACTORY_PID, new ConfigFactory("devices") {
             @Override
             void update(String pid, Dictionary<String, ?> properties) {

@@ -18,10 +18,10 @@ import org.outpost.api.WatchEvent;
  */
 final class Codec {
 
-    private static final int ENTRY_HEADER = 3 * Long.BYTES;
-    private static final int EVENT_HEADER = 1 + 2 * Long.BYTES + Integer.BYTES;
-    private static final byte PUT = 0;
-    private static final byte DELETE = 1;
+    static final int ENTRY_HEADER = 3 * Long.BYTES;
+    static final int EVENT_HEADER = 1 + 2 * Long.BYTES + Integer.BYTES;
+    static final byte PUT = 0;
+    static final byte DELETE = 1;
 
     private Codec() {
     }

@@ -1,10 +1,8 @@
 package org.outpost.store.mvstore.internal;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -66,9 +65,11 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
      * @param writeTimeout          how long a caller waits for its write to be durable
      * @param maxPendingWatchEvents how many undelivered live events one watch may queue
      * @param maxBatchSize          how many queued writes share one commit at most
+     * @param backupInterval        how often the verified backup {@code <file>.bak} is rewritten when the
+     *                              revision moved (and at every clean close); zero for no backup
      */
     public record Options(long historyRevisions, Duration maintenanceInterval, Duration writeTimeout,
-            int maxPendingWatchEvents, int maxBatchSize) {
+            int maxPendingWatchEvents, int maxBatchSize, Duration backupInterval) {
 
         public Options {
             requireArgument(historyRevisions >= 0, "historyRevisions must not be negative");
@@ -77,28 +78,41 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
             requireArgument(!writeTimeout.isNegative() && !writeTimeout.isZero(), "writeTimeout must be positive");
             requireArgument(maxPendingWatchEvents > 0, "maxPendingWatchEvents must be positive");
             requireArgument(maxBatchSize > 0, "maxBatchSize must be positive");
+            requireArgument(!backupInterval.isNegative(), "backupInterval must not be negative");
         }
 
         public static Options defaults() {
-            return new Options(10_000, Duration.ofMinutes(1), Duration.ofSeconds(30), 10_000, 1_000);
+            return new Options(10_000, Duration.ofMinutes(1), Duration.ofSeconds(30), 10_000, 1_000,
+                    DEFAULT_BACKUP_INTERVAL);
         }
 
         public Options withHistoryRevisions(long revisions) {
-            return new Options(revisions, maintenanceInterval, writeTimeout, maxPendingWatchEvents, maxBatchSize);
+            return new Options(revisions, maintenanceInterval, writeTimeout, maxPendingWatchEvents, maxBatchSize,
+                    backupInterval);
         }
 
         public Options withMaintenanceInterval(Duration interval) {
-            return new Options(historyRevisions, interval, writeTimeout, maxPendingWatchEvents, maxBatchSize);
+            return new Options(historyRevisions, interval, writeTimeout, maxPendingWatchEvents, maxBatchSize,
+                    backupInterval);
         }
 
         public Options withMaxPendingWatchEvents(int events) {
-            return new Options(historyRevisions, maintenanceInterval, writeTimeout, events, maxBatchSize);
+            return new Options(historyRevisions, maintenanceInterval, writeTimeout, events, maxBatchSize,
+                    backupInterval);
+        }
+
+        /** How often a verified backup is written when the revision moved; zero writes none, not even at close. */
+        public Options withBackupInterval(Duration interval) {
+            return new Options(historyRevisions, maintenanceInterval, writeTimeout, maxPendingWatchEvents, maxBatchSize,
+                    interval);
         }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(MVStoreKv.class);
 
-    private static final long FORMAT = 1;
+    public static final Duration DEFAULT_BACKUP_INTERVAL = Duration.ofMinutes(10);
+
+    static final long FORMAT = 1;
     private static final String META_FORMAT = "format";
     private static final String META_REVISION = "revision";
     private static final String META_COMPACTED_REVISION = "compactedRevision";
@@ -123,6 +137,13 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
     private final PendingWrite<Void> wakeUp = PendingWrite.marker();
     private final Thread writer;
     private final ExecutorService deliveryPool;
+    private final Path backupFile;
+    /** Writes the periodic backup; null when backups are off. */
+    private final ScheduledExecutorService backups;
+    /** Held while a backup is written, so that the periodic one and the one at close never overlap. */
+    private final Object backupLock = new Object();
+    /** The revision of the newest verified backup, -1 when there is none; guarded by backupLock. */
+    private long backedUpRevision = -1;
     /** Held while publishing a snapshot with its events, and while a watch picks its snapshot. */
     private final Object watchLock = new Object();
     private final Set<StoreWatch> watches = ConcurrentHashMap.newKeySet();
@@ -143,36 +164,51 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
         this.file = file;
         this.options = options;
         this.store = store;
-        this.keys = store.openMap("keys", new MVMap.Builder<String, byte[]>()
-                .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
-        this.log = store.openMap("log", new MVMap.Builder<Long, byte[]>()
-                .keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
-        this.meta = store.openMap("meta", new MVMap.Builder<String, Long>()
-                .keyType(StringDataType.INSTANCE).valueType(LongDataType.INSTANCE));
+        this.keys = keysMap(store);
+        this.log = logMap(store);
+        this.meta = metaMap(store);
+        this.backupFile = StoreBackup.backupOf(file);
         this.deliveryPool = Executors.newCachedThreadPool(daemonThreads("outpost-mvstore-watch-"));
+        this.backups = options.backupInterval().isZero() ? null
+                : Executors.newSingleThreadScheduledExecutor(daemonThreads("outpost-mvstore-backup-"));
         this.writer = new Thread(this::runWriter, "outpost-mvstore-writer");
         this.writer.setDaemon(true);
     }
 
+    static MVMap<String, byte[]> keysMap(MVStore store) {
+        return store.openMap("keys", new MVMap.Builder<String, byte[]>()
+                .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+    }
+
+    static MVMap<Long, byte[]> logMap(MVStore store) {
+        return store.openMap("log", new MVMap.Builder<Long, byte[]>()
+                .keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+    }
+
+    static MVMap<String, Long> metaMap(MVStore store) {
+        return store.openMap("meta", new MVMap.Builder<String, Long>()
+                .keyType(StringDataType.INSTANCE).valueType(LongDataType.INSTANCE));
+    }
+
     /**
-     * Opens (or creates) the store in {@code file}, creating missing parent directories.
+     * Opens (or creates) the store in {@code file}, creating missing parent directories (the
+     * directory and the file readable by the owner only), and verifies every record before use.
      *
-     * @throws StoreException when the file cannot be opened, for example because another process
-     *                        holds it or it is not a store of this format
+     * @throws StoreDamagedException when the file cannot be read or fails verification, or holds
+     *                               an older revision than its verified backup
+     * @throws StoreException        when the file cannot be opened for another reason, for example
+     *                               because another process holds it or it is not of this format
      */
     public static MVStoreKv open(Path file, Options options) {
         Path absolute = file.toAbsolutePath().normalize();
         MVStore store = null;
         try {
             Files.createDirectories(absolute.getParent());
+            FilePermissions.ownerOnly(absolute.getParent());
             boolean created = !Files.exists(absolute);
-            store = new MVStore.Builder()
-                    .fileName(absolute.toString())
-                    .autoCommitDisabled()
-                    // Without this MVStore still commits by itself once enough changes pile up,
-                    // which could write half a batch.
-                    .autoCommitBufferSize(0)
-                    .open();
+            StoreOpening.Opened opened = StoreOpening.open(absolute);
+            store = opened.store();
+            FilePermissions.ownerOnly(absolute);
             // MVStore keeps dead chunks for 45 s by default in case the OS has not yet written the
             // newer ones; here every commit is fsynced before anyone relies on it and readers pin
             // their version, so the space can be reused at once instead of growing the file by
@@ -180,21 +216,65 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
             store.setRetentionTime(0);
             MVStoreKv kv = new MVStoreKv(absolute, options, store);
             kv.loadState();
+            StoreVerifier.Verified verified = StoreOpening.verify(absolute, store, FORMAT);
+            kv.checkAgainstBackup(created);
             if (created) {
-                syncDirectory(absolute.getParent());
+                FilePermissions.syncDirectory(absolute.getParent());
             }
             kv.writer.start();
-            LOG.info("Opened cluster store {} at revision {} (history compacted through revision {})",
-                    absolute, kv.revision, kv.compactedRevision);
+            kv.scheduleBackups();
+            if (opened.interruptedVersion() >= 0) {
+                LOG.warn("Cluster store {}: the commit being written when the node stopped (version {}) was incomplete"
+                        + " and never acknowledged; the store came back at revision {}", absolute,
+                        opened.interruptedVersion(), kv.revision);
+            }
+            LOG.info("Opened cluster store {} at revision {} (history compacted through revision {}; {} keys and {}"
+                    + " events verified)", absolute, kv.revision, kv.compactedRevision, verified.keys(), verified.events());
             return kv;
-        } catch (IOException | MVStoreException | StoreException e) {
+        } catch (IOException | RuntimeException e) {
             if (store != null) {
+                // never a clean close here: it would rewrite the file header and hide the damage
                 store.closeImmediately();
             }
             if (e instanceof StoreException storeException) {
                 throw storeException;
             }
-            throw new StoreException("could not open cluster store " + absolute + ": " + e.getMessage(), e);
+            if (e instanceof MVStoreException mvStoreException && !StoreOpening.isDamage(mvStoreException)) {
+                throw new StoreException("could not open cluster store " + absolute + ": " + e.getMessage(), e);
+            }
+            if (e instanceof IOException) {
+                throw new StoreException("could not open cluster store " + absolute + ": " + e.getMessage(), e);
+            }
+            // the maps' root pages or the revision counters cannot be read
+            throw new StoreDamagedException(absolute, e instanceof MVStoreException mvStoreException
+                    ? StoreOpening.shortMessage(mvStoreException) : "unreadable: " + e, e);
+        }
+    }
+
+    /**
+     * A store older than its own verified backup has lost acknowledged writes. A store created
+     * just now (the old file was moved away to start a new cluster) starts afresh: the backup
+     * beside it is the old cluster's and is replaced by the new store's first one.
+     */
+    private void checkAgainstBackup(boolean created) {
+        if (backups == null) {
+            return;
+        }
+        Optional<StoreBackup.Info> backup = StoreBackup.usable(backupFile, FORMAT);
+        if (created) {
+            backup.ifPresent(old -> LOG.warn("Cluster store {} is new; the backup beside it ({}, revision {}) is of an"
+                    + " earlier store and is replaced by this store's first backup", file, backupFile, old.revision()));
+            return;
+        }
+        if (backup.isPresent()) {
+            long backupRevision = backup.get().revision();
+            if (backupRevision > revision) {
+                throw new StoreDamagedException(file, "it is at revision " + revision + ", older than its verified"
+                        + " backup at revision " + backupRevision + ": acknowledged writes are missing", null);
+            }
+            synchronized (backupLock) {
+                backedUpRevision = backupRevision;
+            }
         }
     }
 
@@ -315,7 +395,8 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
         return submit(() -> applyCompact(targetRevision));
     }
 
-    private <T> T submit(WriteOperation<T> operation) {
+    /** Queues one write for the writer thread and waits until it is durable (package-private for tests). */
+    <T> T submit(WriteOperation<T> operation) {
         checkOpen();
         PendingWrite<T> write = new PendingWrite<>(operation);
         queue.add(write);
@@ -404,8 +485,15 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
     private void writeBatch(List<PendingWrite<?>> batch) {
         long revisionBefore = revision;
         long compactedBefore = compactedRevision;
-        for (PendingWrite<?> write : batch) {
-            write.apply();
+        for (PendingWrite<?> broken; (broken = applyAll(batch)) != null; ) {
+            // Not a rejection but a failure (a bug, a StackOverflowError...) that may have left the
+            // maps half-changed: back to the last commit, then the batch again without that write.
+            LOG.error("Cluster store {}: a write failed unexpectedly; it was rolled back and refused, and the store"
+                    + " goes on", file, broken.failure);
+            store.rollback();
+            revision = revisionBefore;
+            compactedRevision = compactedBefore;
+            batchEvents.clear();
         }
         if (revision != revisionBefore || compactedRevision != compactedBefore) {
             if (revision != revisionBefore) {
@@ -417,6 +505,16 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
         for (PendingWrite<?> write : batch) {
             write.complete();
         }
+    }
+
+    /** Applies the writes in order; returns the first that failed unexpectedly, or null. */
+    private static PendingWrite<?> applyAll(List<PendingWrite<?>> batch) {
+        for (PendingWrite<?> write : batch) {
+            if (!write.apply()) {
+                return write;
+            }
+        }
+        return null;
     }
 
     private void commitDurably() {
@@ -455,7 +553,8 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
         }
     }
 
-    private KeyValue applyPut(String key, byte[] value) {
+    /** Runs on the writer thread only (package-private so that tests can fail a write half-way). */
+    KeyValue applyPut(String key, byte[] value) {
         KeyValue previous = liveEntry(key);
         long putRevision = ++revision;
         KeyValue kv = previous == null
@@ -556,6 +655,7 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
         for (PendingWrite<?> write; (write = queue.poll()) != null; ) {
             write.fail(reason);
         }
+        stopBackups(normally);
         synchronized (watchLock) {
             for (StoreWatch watch : watches) {
                 watch.fail(reason);
@@ -574,6 +674,86 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
         } else {
             store.closeImmediately();
         }
+    }
+
+    // ---------------------------------------------------------------- the verified backup
+
+    private void scheduleBackups() {
+        if (backups != null) {
+            long interval = options.backupInterval().toMillis();
+            backups.scheduleWithFixedDelay(this::backUpIfMoved, interval, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The periodic backup: of the latest durable version, when the revision moved since the last one. */
+    private void backUpIfMoved() {
+        try {
+            Snapshot snapshot = acquireSnapshot();
+            try {
+                backUp(snapshot);
+            } finally {
+                snapshot.release();
+            }
+        } catch (StoreException closing) {
+            // the store is closing; the backup at close takes over
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // a periodic task that throws is never run again
+            LOG.error("Cluster store {}: the periodic backup failed; trying again in {}", file,
+                    options.backupInterval(), e);
+        }
+    }
+
+    /**
+     * Lets a backup in progress finish (interrupting it could close the store's file channel under
+     * it) and, at a clean close, writes the last one from the final durable version.
+     */
+    private void stopBackups(boolean normally) {
+        if (backups == null) {
+            return;
+        }
+        backups.shutdown();
+        try {
+            if (!backups.awaitTermination(5, TimeUnit.MINUTES)) {
+                LOG.warn("Cluster store {}: the backup in progress did not finish within 5 minutes", file);
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        Snapshot last = current;
+        if (normally && last.tryAcquire()) {
+            try {
+                backUp(last);
+            } finally {
+                last.release();
+            }
+        }
+    }
+
+    private void backUp(Snapshot snapshot) {
+        synchronized (backupLock) {
+            if (snapshot.revision == backedUpRevision) {
+                return;
+            }
+            long started = System.nanoTime();
+            try {
+                StoreBackup.Info written = StoreBackup.write(snapshot, FORMAT, backupFile);
+                backedUpRevision = written.revision();
+                LOG.info("Cluster store {}: verified backup {} written at revision {} in {} ms", file, backupFile,
+                        written.revision(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            } catch (IOException e) {
+                LOG.warn("Cluster store {}: could not write the verified backup {} ({}); the previous one is kept",
+                        file, backupFile, e.getMessage());
+            }
+        }
+    }
+
+    /** The backup file next to the store ({@code <file>.bak}). */
+    public Path backupFile() {
+        return backupFile;
     }
 
     private void checkOpen() {
@@ -597,6 +777,8 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
         final CompletableFuture<T> result = new CompletableFuture<>();
         private T outcome;
         private RuntimeException rejection;
+        /** What made this write fail unexpectedly; it is then skipped when its batch is applied again. */
+        private Throwable failure;
 
         PendingWrite(WriteOperation<T> operation) {
             this.operation = operation;
@@ -609,16 +791,30 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
             return marker;
         }
 
-        /** Conflicts and invalid arguments reject this write only; anything else fails the store. */
-        void apply() {
-            if (result.isDone()) {
-                return; // abandoned by its caller, or a marker
+        /**
+         * Conflicts and invalid arguments reject this write only. Any other failure, an Error
+         * included, rejects it too but returns false: the batch must be rolled back and applied
+         * again without it. An OutOfMemoryError ends the writer (and the process).
+         */
+        boolean apply() {
+            if (result.isDone() || failure != null) {
+                return true; // abandoned by its caller, a marker, or failed in an earlier attempt
             }
+            outcome = null;
+            rejection = null;
             try {
                 outcome = operation.apply();
             } catch (StoreException e) {
                 rejection = e;
+            } catch (OutOfMemoryError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                rejection = new StoreException(ErrorCode.INTERNAL, "the cluster store could not apply this write ("
+                        + e + "); nothing of it was written");
+                return false;
             }
+            return true;
         }
 
         void complete() {
@@ -639,7 +835,7 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
     }
 
     @FunctionalInterface
-    private interface WriteOperation<T> {
+    interface WriteOperation<T> {
         T apply();
     }
 
@@ -679,16 +875,6 @@ public final class MVStoreKv implements ClusterStore, AutoCloseable {
     private static void requireArgument(boolean condition, String message) {
         if (!condition) {
             throw new StoreException(ErrorCode.INVALID_ARGUMENT, message);
-        }
-    }
-
-    /** fsync of the directory makes a newly created file's name survive a power loss. */
-    private static void syncDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some platforms cannot open directories; the file's own data is synced regardless.
-            LOG.debug("Could not sync directory {}", directory, e);
         }
     }
 

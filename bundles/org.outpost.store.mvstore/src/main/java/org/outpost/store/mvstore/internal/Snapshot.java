@@ -90,6 +90,16 @@ final class Snapshot {
         return result;
     }
 
+    /** Every entry of the key map as of this view, in key order (raw records). */
+    Cursor<String, byte[]> keysCursor() {
+        return keys.cursor(null);
+    }
+
+    /** Every logged event as of this view, in revision order (raw records). */
+    Cursor<Long, byte[]> logCursor() {
+        return log.cursor(null);
+    }
+
     /**
      * Feeds logged events under {@code prefix} with revisions in {@code (afterRevision, revision]}
      * to {@code consumer}, in revision order, until it returns false.

@@ -143,6 +143,28 @@ final class StoreWatch implements Watch {
     }
 
     private void deliver() {
+        try {
+            deliverPending();
+        } catch (RuntimeException | Error e) {
+            // The listener's own failures end the watch in deliverEvent; this is anything else (or an
+            // OutOfMemoryError passed on). Either way the watch ends and onClose still gets through.
+            if (!(e instanceof OutOfMemoryError)) {
+                LOG.warn("Delivery to the watch on '{}' failed; closing the watch", prefix, e);
+            }
+            fail(new StoreException(ErrorCode.INTERNAL, "watch delivery failed: " + e));
+            synchronized (this) {
+                delivering = false;
+                if (undeliveredCloseReason != null) {
+                    scheduleDelivery();
+                }
+            }
+            if (e instanceof OutOfMemoryError oom) {
+                throw oom;
+            }
+        }
+    }
+
+    private void deliverPending() {
         replay();
         while (true) {
             WatchEvent next;
@@ -196,8 +218,8 @@ final class StoreWatch implements Watch {
             LOG.warn("Watch listener on '{}' failed at revision {}; closing the watch", prefix, event.revision(), e);
             fail(new StoreException(ErrorCode.INTERNAL, "watch listener failed at revision "
                     + event.revision() + ": " + e));
-            if (e instanceof VirtualMachineError) {
-                throw (VirtualMachineError) e;
+            if (e instanceof OutOfMemoryError oom) {
+                throw oom; // after the watch was failed, so that its onClose is still delivered
             }
             return false;
         }
@@ -210,7 +232,9 @@ final class StoreWatch implements Watch {
     private void deliverClose(StoreException reason) {
         try {
             listener.onClose(reason);
-        } catch (Exception | AssertionError e) {
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
             LOG.warn("Watch listener on '{}' failed in onClose", prefix, e);
         }
     }
