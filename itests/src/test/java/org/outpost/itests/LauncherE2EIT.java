@@ -106,10 +106,10 @@ class LauncherE2EIT {
         // as a service unit or a person restarts it after a crash: the data directory and nothing else
         Node second = outpost.start("gw-1", List.of("agent", "--data-dir", outpost.dir("gw-1").toString()));
         awaitValue("gw-1 Ready again", Duration.ofSeconds(90), outpost.statusOf(server, "gw-1"), "Ready"::equals);
+        assertEquals(Map.of("a", "1", "b", "2"), labelsOnServer("gw-1"), "the server keeps them");
         Path nodeCfg = outpost.dir("gw-1").resolve("etc/org.outpost.node.cfg");
         assertTrue(Files.readAllLines(nodeCfg).contains("labels = a=1,b=2"), Files.readString(nodeCfg));
         assertTrue(Files.readAllLines(nodeCfg).contains("nodeName = gw-1"), Files.readString(nodeCfg));
-        assertEquals(Map.of("a", "1", "b", "2"), labelsOnServer("gw-1"), "the server keeps them too");
 
         // given again, the option changes what the node is: an empty --labels removes them
         assertEquals(0, outpost.run(Duration.ofSeconds(90), "stop", "--data-dir", outpost.dir("gw-1").toString()).exitCode());
