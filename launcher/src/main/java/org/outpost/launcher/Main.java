@@ -234,8 +234,9 @@ public final class Main {
 
     /**
      * {@code --rest-port N|off}: the port of the gateway's Kura REST paths. Without the option what
-     * was recorded earlier stays (a port, 0, or off), else 8443 when it is free, else any free port. 0 lets the gateway pick
-     * a free port whenever it starts, which leaves no gap between choosing the port and binding it.
+     * was recorded earlier stays (a port, 0, or off), else 8443 when it is free, else any free
+     * port. 0 lets the gateway pick a free port whenever it starts, which leaves no gap between
+     * choosing the port and binding it.
      */
     static void configureRest(Instance instance, String option) throws UsageException, IOException {
         boolean recordedOff = "false".equals(CfgFile.get(instance.etc().resolve("org.outpost.kura.rest.cfg"), "enabled"));
