@@ -189,7 +189,7 @@ class JoinRefusalsE2EIT {
         cases.put("revoked", revoked);
         cases.put("reused", singleUse);
         Map<String, String> expected = Map.of(
-                "garbage", "join token rejected",
+                "garbage", "is not a join token", // refused by the launcher, before a node starts
                 "wrong-secret", "unknown token or wrong secret",
                 "expired", "expired",
                 "revoked", "revoked",

@@ -5,10 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * GNU-style options ({@code --name value} or {@code --name=value}, plus flags) followed by
- * positional words. Unknown options are rejected by name.
+ * positional words. Unknown options are rejected by name, with the closest known one.
  */
 final class Arguments {
     private final Map<String, String> options = new LinkedHashMap<>();
@@ -52,7 +53,10 @@ final class Arguments {
                 }
                 parsed.options.put(name, value);
             } else {
-                throw new UsageException("unknown option --" + name);
+                Set<String> known = new TreeSet<>(valued);
+                known.addAll(flags);
+                throw new UsageException("unknown option --" + name
+                        + Suggestions.closest(name, known).map(option -> "; did you mean --" + option + "?").orElse(""));
             }
         }
         return parsed;

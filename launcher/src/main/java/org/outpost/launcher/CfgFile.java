@@ -13,10 +13,12 @@ import java.util.regex.Pattern;
 
 /**
  * Edits a Karaf {@code .cfg} file in place: replaces the line that sets a key, or appends one,
- * keeping comments and every other line as they are.
+ * keeping comments and every other line as they are. Files are written readable by the owner only.
  */
 final class CfgFile {
-    private static final Pattern ASSIGNMENT = Pattern.compile("^\\s*([^#!=:\\s]+)\\s*[=:].*$");
+    private static final Pattern ASSIGNMENT = Pattern.compile("^\\s*([^#!=:\\s]+)\\s*[=:]\\s*(.*)$");
+    /** A typed value as Config Admin writes it back, e.g. {@code I"6443"} or {@code "text"}. */
+    private static final Pattern TYPED = Pattern.compile("^[TILFDXSCBZ]?\"(.*)\"$");
 
     private CfgFile() {
     }
@@ -37,10 +39,10 @@ final class CfgFile {
             }
         }
         pending.forEach((key, value) -> out.add(key + " = " + escape(value)));
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.write(file, out, StandardCharsets.UTF_8);
+        Instance.writeOwnerOnly(file, out.isEmpty() ? "" : String.join("\n", out) + "\n");
     }
 
+    /** The value a key is set to, unescaped, or null when the file or the key is missing. */
     static String get(Path file, String key) throws IOException {
         if (!Files.exists(file)) {
             return null;
@@ -48,7 +50,9 @@ final class CfgFile {
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             Matcher m = ASSIGNMENT.matcher(line);
             if (m.matches() && m.group(1).equals(key)) {
-                return line.substring(line.indexOf(line.contains("=") ? '=' : ':') + 1).trim();
+                String value = m.group(2).strip();
+                Matcher typed = TYPED.matcher(value);
+                return unescape(typed.matches() ? typed.group(1) : value);
             }
         }
         return null;
@@ -56,5 +60,37 @@ final class CfgFile {
 
     private static String escape(String value) {
         return value.replace("\\", "\\\\");
+    }
+
+    /** Undoes the escapes a properties writer may add ({@code \:}, {@code \=}, {@code \\}, {@code \t}, {@code \}u...). */
+    private static String unescape(String value) {
+        if (value.indexOf('\\') < 0) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '\\' || i + 1 == value.length()) {
+                out.append(c);
+                continue;
+            }
+            char next = value.charAt(++i);
+            switch (next) {
+                case 't' -> out.append('\t');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 'f' -> out.append('\f');
+                case 'u' -> {
+                    if (i + 4 < value.length() && value.substring(i + 1, i + 5).matches("[0-9a-fA-F]{4}")) {
+                        out.append((char) Integer.parseInt(value.substring(i + 1, i + 5), 16));
+                        i += 4;
+                    } else {
+                        out.append('u');
+                    }
+                }
+                default -> out.append(next);
+            }
+        }
+        return out.toString();
     }
 }

@@ -27,6 +27,7 @@ final class ClassArchive {
     private final Path candidate;
     private final Path identityFile;
     private final Path checkCrashLog;
+    private final Path log;
     private final Path java;
     private final String classPath;
 
@@ -35,6 +36,7 @@ final class ClassArchive {
         this.candidate = dataDir.resolve("outpost.jsa.new");
         this.identityFile = dataDir.resolve("outpost.jsa.id");
         this.checkCrashLog = dataDir.resolve("outpost.jsa.rejected.log");
+        this.log = dataDir.resolve("outpost.jsa.log");
         this.java = javaHome.resolve("bin/java");
         this.classPath = classPath;
     }
@@ -45,7 +47,7 @@ final class ClassArchive {
         if (!identity.equals(read(identityFile).orElse(null))) {
             Files.deleteIfExists(archive);
             Files.deleteIfExists(candidate);
-            Files.writeString(identityFile, identity, StandardCharsets.UTF_8);
+            Instance.writeOwnerOnly(identityFile, identity);
         }
         if (!Files.exists(archive) && Files.exists(candidate)) {
             if (mapsCleanly(candidate)) {
@@ -55,10 +57,22 @@ final class ClassArchive {
             }
         }
         if (Files.exists(archive)) {
-            return List.of("-XX:SharedArchiveFile=" + archive);
+            return List.of("-XX:SharedArchiveFile=" + archive, logOff(), logToFile());
         }
         // checksums written now are what the check at the next start verifies
-        return List.of("-XX:ArchiveClassesAtExit=" + candidate, "-XX:+VerifySharedSpaces");
+        return List.of("-XX:ArchiveClassesAtExit=" + candidate, "-XX:+VerifySharedSpaces", logOff(), logToFile());
+    }
+
+    /**
+     * Writing the archive logs a warning for every class it leaves out (about 1,500 for a node):
+     * not for the terminal of the user who stops the node. They go to {@code data/outpost.jsa.log}.
+     */
+    private static String logOff() {
+        return "-Xlog:cds*=off";
+    }
+
+    private String logToFile() {
+        return "-Xlog:cds*=warning:file=\"" + log + "\"::filecount=0";
     }
 
     /**

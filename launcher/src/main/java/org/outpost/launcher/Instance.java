@@ -7,10 +7,14 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -20,6 +24,10 @@ import java.util.stream.Stream;
  */
 final class Instance {
     static final String CONSOLE_USER = "outpost";
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    /** Files of the distribution's etc/ that an instance made by an older build gets at its next start. */
+    private static final List<String> DISTRIBUTION_FILES = List.of("branding.properties");
 
     private final Path home;
     private final Path dir;
@@ -62,15 +70,31 @@ final class Instance {
                 .map(ProcessHandle::pid);
     }
 
-    /** Creates the layout on first use and applies the security policy on every start. */
+    /**
+     * Creates the layout on first use and applies the security policy on every start: whatever the
+     * user's umask, etc/ and data/ are the owner's only, as is every file the launcher writes.
+     */
     void prepare() throws IOException {
-        Files.createDirectories(dir);
+        if (!Files.isDirectory(dir)) {
+            ownerOnlyDirectory(dir);
+        } else {
+            notWritableByOthers(dir);
+        }
         if (!Files.isDirectory(etc())) {
+            ownerOnlyDirectory(etc());
             copyTree(home.resolve("etc"), etc());
         }
-        Files.createDirectories(dir.resolve("deploy"));
-        Files.createDirectories(dir.resolve("data"));
-        Files.createDirectories(dir.resolve("run"));
+        for (String shipped : DISTRIBUTION_FILES) {
+            Path source = home.resolve("etc").resolve(shipped);
+            if (Files.isRegularFile(source) && !Files.exists(etc().resolve(shipped))) {
+                Files.copy(source, etc().resolve(shipped));
+            }
+        }
+        ownerOnlyTree(etc());
+        // what is dropped into deploy/ is installed and run: as private as the configuration
+        ownerOnlyDirectory(dir.resolve("deploy"));
+        ownerOnlyDirectory(dir.resolve("data"));
+        ownerOnlyDirectory(dir.resolve("run"));
         ensureConsoleKey();
         Path shellCfg = etc().resolve("org.apache.karaf.shell.cfg");
         Map<String, String> console = new LinkedHashMap<>();
@@ -84,6 +108,49 @@ final class Instance {
         CfgFile.set(shellCfg, console);
         // Role switches install features without refreshing the console and logging bundles.
         CfgFile.set(etc().resolve("org.apache.karaf.features.cfg"), Map.of("autoRefresh", "false"));
+        // No shutdown port: any local user could stop the node through it; outpost stop signals the JVM.
+        CfgFile.set(etc().resolve("custom.properties"), Map.of("karaf.shutdown.port", "-1"));
+    }
+
+    /**
+     * A directory of this instance that only its owner may enter (e.g. {@code server}, {@code agent}),
+     * made if missing.
+     */
+    Path ownerOnlyDirectory(String relative) throws IOException {
+        return ownerOnlyDirectory(dir.resolve(relative));
+    }
+
+    private static Path ownerOnlyDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory.getParent());
+            try {
+                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+            } catch (FileAlreadyExistsException e) {
+                // made meanwhile; its permissions are set below
+            }
+        }
+        Files.setPosixFilePermissions(directory, OWNER_ONLY_DIRECTORY);
+        return directory;
+    }
+
+    /** An existing instance directory keeps its read permissions but nobody else may replace what is in it. */
+    private static void notWritableByOthers(Path directory) throws IOException {
+        Set<PosixFilePermission> permissions = EnumSet.copyOf(Files.getPosixFilePermissions(directory));
+        if (permissions.removeAll(EnumSet.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE))) {
+            Files.setPosixFilePermissions(directory, permissions);
+        }
+    }
+
+    /** etc/ holds the console's keys and the node's configuration: directories 0700, files 0600. */
+    private static void ownerOnlyTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                if (Files.isSymbolicLink(path)) {
+                    continue;
+                }
+                Files.setPosixFilePermissions(path, Files.isDirectory(path) ? OWNER_ONLY_DIRECTORY : OWNER_ONLY_FILE);
+            }
+        }
     }
 
     private void ensureConsoleKey() throws IOException {
@@ -96,7 +163,7 @@ final class Instance {
         CfgFile.set(keys, Map.of(
                 CONSOLE_USER, key.sshPublicKeyBase64() + ",_g_:admingroup",
                 "_g_\\:admingroup", "group,admin,manager,viewer,systembundles,ssh"));
-        Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(keys, OWNER_ONLY_FILE);
     }
 
     /** Keeps the recorded console port while it is free; otherwise picks a free one. */
@@ -140,7 +207,7 @@ final class Instance {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
         } catch (FileAlreadyExistsException e) {
             throw new IOException("could not create " + tmp + " exclusively", e);
         }

@@ -28,7 +28,6 @@ import java.util.stream.Stream;
 public final class Main {
     static final String PLAN_MARKER = "#outpost-exec";
     private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?");
-    private static final Pattern LABEL = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_./]{0,252})=([-A-Za-z0-9_.]{0,63})");
 
     static final String USAGE = """
             Usage: outpost <command> [options]
@@ -46,17 +45,21 @@ public final class Main {
     static final String SERVER_USAGE = """
             Usage: outpost server [--data-dir DIR] [--bind ADDR] [--https-port N] [--node-name NAME]
                                   [--labels k=v,...] [--node-timeout SECONDS] [--eviction-timeout SECONDS]
-                                  [--runtime docker] [--rest-port N|0|off] [--restore-backup]
+                                  [--max-instances-per-node N] [--runtime docker] [--rest-port N|0|off]
+                                  [--restore-backup]
 
               --data-dir DIR        instance directory: config, state, logs (default ./outpost-data)
               --bind ADDR           address the HTTPS endpoint listens on (default 127.0.0.1)
               --https-port N        HTTPS port for agents and the /v1 admin API (default 6443)
               --node-name NAME      this node's name (default: the host name)
-              --labels k=v,...      labels of the server's local agent
+              --labels k=v,...      labels of the server's local agent ('' removes them)
               --node-timeout SECS   seconds without heartbeats before a node is NotReady (default 10)
               --eviction-timeout SECS
                                     seconds a node may stay NotReady before its Deployment replicas
                                     are placed on other nodes (default 30)
+              --max-instances-per-node N
+                                    workload instances the scheduler places on one node, at least 1
+                                    (default 110)
               --runtime docker      also run containers on this node's Docker Engine (DOCKER_HOST or
                                     /var/run/docker.sock); every node runs bundles and features
               --rest-port N|0|off   HTTPS port of this gateway's Kura REST paths (/services/deploy/v2,
@@ -66,6 +69,8 @@ public final class Main {
               --restore-backup      the cluster store is damaged: keep it as server/db/cluster.mv.damaged-<time>
                                     and start from its verified backup (server/db/cluster.mv.bak)
 
+            An option left out keeps the value of the previous start (kept in DIR/etc/*.cfg); defaults
+            apply at the first start. A taken HTTPS port stops the start at once.
             Writes the node token to DIR/server/node-token and the admin credential to
             DIR/server/admin-token (both readable by the owner only).
             """;
@@ -73,13 +78,19 @@ public final class Main {
     static final String AGENT_USAGE = """
             Usage: outpost agent --server URL (--token TOKEN | --token-file FILE) [--data-dir DIR]
                                  [--node-name NAME] [--labels k=v,...] [--runtime docker] [--rest-port N|0|off]
+                                 [--retry-join]
 
               --server URL          the server, e.g. https://127.0.0.1:6443
-              --token TOKEN         join token (K10<ca-hash>::...); needed only for the first join
+              --token TOKEN         join token, K10<ca-hash>::server:<secret> (the node token) or
+                                    K10<ca-hash>::<id>.<secret> (edge:token create); first join only
               --token-file FILE     read the join token from FILE instead
               --data-dir DIR        instance directory (default ./outpost-data)
               --node-name NAME      this node's name (default: the host name)
-              --labels k=v,...      node labels, e.g. site=plant-a,zone=boiler
+              --labels k=v,...      node labels, e.g. site=plant-a,zone=boiler ('' removes them); keys
+                                    [prefix/]name, names and values up to 63 of [A-Za-z0-9-_.], at most 64
+              --retry-join          when the server refuses the first join (wrong secret, foreign CA,
+                                    revoked or expired token), keep trying instead of printing the reason
+                                    and exiting with a non-zero status
               --runtime docker      also run containers on this node's Docker Engine (DOCKER_HOST or
                                     /var/run/docker.sock); every node runs bundles and features
               --rest-port N|0|off   HTTPS port of this gateway's Kura REST paths (/services/deploy/v2,
@@ -88,6 +99,8 @@ public final class Main {
                                     start (the URL is in DIR/rest/url)
 
             After the first join the node keeps its identity in DIR/agent/ and restarts without a token.
+            An option left out keeps the value of the previous start (kept in DIR/etc/*.cfg), --server
+            included; defaults apply at the first start.
             """;
 
     static final String SHELL_USAGE = """
@@ -110,6 +123,8 @@ public final class Main {
 
             Stops the instance running in DIR (default ./outpost-data) and waits for it to exit.
             """;
+
+    private static final List<String> COMMANDS = List.of("agent", "demo", "server", "shell", "stop");
 
     private final Path home;
     private final PrintStream out;
@@ -151,7 +166,9 @@ public final class Main {
             case "stop":
                 return stop(rest);
             default:
-                throw new UsageException("unknown command '" + args.get(0) + "' (try: outpost --help)");
+                throw new UsageException("unknown command '" + args.get(0) + "'"
+                        + Suggestions.closest(args.get(0), COMMANDS).map(c -> "; did you mean " + c + "?").orElse("")
+                        + " (try: outpost --help)");
         }
     }
 
@@ -162,7 +179,7 @@ public final class Main {
         }
         Set<String> valued = demo ? Set.of("data-dir", "https-port", "node-name", "rest-port")
                 : Set.of("data-dir", "bind", "https-port", "node-name", "labels", "node-timeout", "eviction-timeout", "runtime",
-                        "rest-port");
+                        "rest-port", "max-instances-per-node");
         Arguments a = Arguments.parse(args, valued, Set.of(StoreRestore.OPTION), false);
         noPositional(a);
         Instance instance = new Instance(home, Path.of(a.get("data-dir", demo ? "outpost-demo" : "outpost-data")));
@@ -171,20 +188,28 @@ public final class Main {
             // on stderr: stdout carries the exec plan to bin/outpost and must start with it
             StoreRestore.restore(instance, System.err, java.time.Clock.systemDefaultZone());
         }
-        String bind = a.get("bind", "127.0.0.1");
-        int port = port(a.get("https-port", "6443"));
-        String nodeName = nodeName(a.get("node-name"));
-        String labels = labels(a.get("labels", ""));
-        String runtimeList = runtimes(a.get("runtime", ""));
-        String timeout = a.get("node-timeout", "10");
+        RecordedOptions options = new RecordedOptions(a, instance.etc());
+        String bind = options.value("bind", "127.0.0.1");
+        int port = port(options.value("https-port", "6443"));
+        String nodeName = nodeName(options.value("node-name", null));
+        String labels = Labels.check(options.value("labels", ""));
+        String runtimeList = runtimes(options.value("runtime", ""));
+        String timeout = options.value("node-timeout", "10");
         if (!timeout.matches("\\d{1,5}") || Integer.parseInt(timeout) < 1) {
             throw new UsageException("--node-timeout must be a whole number of seconds, at least 1");
         }
-        String eviction = a.get("eviction-timeout", "30");
+        String eviction = options.value("eviction-timeout", "30");
         if (!eviction.matches("\\d{1,6}") || Integer.parseInt(eviction) < 1) {
             throw new UsageException("--eviction-timeout must be a whole number of seconds, at least 1");
         }
+        String maxInstances = options.value("max-instances-per-node", null);
+        if (maxInstances != null && (!maxInstances.matches("\\d{1,6}") || Integer.parseInt(maxInstances) < 1)) {
+            throw new UsageException("--max-instances-per-node must be a whole number from 1 to 999999, got '" + maxInstances + "'");
+        }
+        ListenCheck.requireFree(bind, port);
         instance.prepare();
+        instance.ownerOnlyDirectory("server");
+        instance.ownerOnlyDirectory("agent");
         Map<String, String> node = new LinkedHashMap<>();
         node.put("nodeName", nodeName);
         node.put("role", "server");
@@ -197,66 +222,32 @@ public final class Main {
                 "httpsPort", String.valueOf(port),
                 "nodeTimeoutSeconds", timeout,
                 "demo", String.valueOf(demo)));
-        instance.configure("org.outpost.scheduler", Map.of("evictionTimeoutSeconds", eviction));
+        Map<String, String> scheduler = new LinkedHashMap<>();
+        scheduler.put("evictionTimeoutSeconds", eviction);
+        if (maxInstances != null) {
+            scheduler.put("maxInstancesPerNode", maxInstances);
+        }
+        instance.configure("org.outpost.scheduler", scheduler);
+        if (Files.exists(instance.etc().resolve("org.outpost.agent.cfg"))) {
+            // the local agent of a node that was an agent before: its own server never sends it away
+            instance.configure("org.outpost.agent", Map.of("exitOnJoinRefusal", "false"));
+        }
         configureRest(instance, a.get("rest-port"));
         if (demo) {
-            addDemoDevices(instance);
+            DemoDevices.addOnce(instance);
         }
         return startKaraf(instance, demo);
     }
 
     /**
-     * The demo's devices on the server's own agent, once (a device removed later stays removed):
-     * simulated sensors, this host through the linux driver, and a rule on the simulated temperature.
-     */
-    static void addDemoDevices(Instance instance) throws IOException {
-        Path marker = instance.dir().resolve("demo-devices-added");
-        if (Files.exists(marker)) {
-            return;
-        }
-        Map<String, String> sensors = new LinkedHashMap<>();
-        sensors.put("device.name", "sensors");
-        sensors.put("driver.pid", "simulated");
-        sensors.put("seed", "42");
-        demoChannel(sensors, "temperature", "DOUBLE", "C", "signal=sine", "min=18", "max=26", "period=60s");
-        demoChannel(sensors, "humidity", "DOUBLE", "%", "signal=random", "min=40", "max=60");
-        demoChannel(sensors, "pressure", "DOUBLE", "hPa", "signal=ramp", "min=990", "max=1030", "period=120s");
-        demoChannel(sensors, "door", "BOOLEAN", "", "signal=step", "period=20s");
-        instance.configure("org.outpost.device-sensors", sensors);
-        Map<String, String> host = new LinkedHashMap<>();
-        host.put("device.name", "host");
-        host.put("driver.pid", "linux");
-        demoChannel(host, "load", "DOUBLE", "", "source=loadavg.1");
-        demoChannel(host, "memory", "DOUBLE", "%", "source=memory.used.percent");
-        demoChannel(host, "disk", "DOUBLE", "%", "source=disk.used.percent");
-        demoChannel(host, "uptime", "DOUBLE", "s", "source=uptime");
-        instance.configure("org.outpost.device-host", host);
-        instance.configure("org.outpost.rule-warm", Map.of("rule.name", "warm", "device", "sensors", "channel", "temperature",
-                "kind", "THRESHOLD", "above", "25", "for", "5s", "hysteresis", "0.5"));
-        Files.writeString(marker, "The demo's devices were added once; edge:device-remove keeps them removed.\n");
-    }
-
-    private static void demoChannel(Map<String, String> device, String channel, String valueType, String unit, String... keys) {
-        device.put(channel + "#+name", channel);
-        device.put(channel + "#+type", "READ");
-        device.put(channel + "#+value.type", valueType);
-        device.put(channel + "#+poll.interval", "1000");
-        if (!unit.isEmpty()) {
-            device.put(channel + "#+unit", unit);
-        }
-        for (String key : keys) {
-            int equals = key.indexOf('=');
-            device.put(channel + "#" + key.substring(0, equals), key.substring(equals + 1));
-        }
-    }
-
-    /**
-     * {@code --rest-port N|off}: the port of the gateway's Kura REST paths. Without the option the
-     * port recorded earlier stays, or 8443 when it is free, or any free port. 0 lets the gateway pick
-     * a free port whenever it starts, which leaves no gap between choosing the port and binding it.
+     * {@code --rest-port N|off}: the port of the gateway's Kura REST paths. Without the option what
+     * was recorded earlier stays (a port, 0, or off), else 8443 when it is free, else any free
+     * port. 0 lets the gateway pick a free port whenever it starts, which leaves no gap between
+     * choosing the port and binding it.
      */
     static void configureRest(Instance instance, String option) throws UsageException, IOException {
-        if ("off".equals(option)) {
+        boolean recordedOff = "false".equals(CfgFile.get(instance.etc().resolve("org.outpost.kura.rest.cfg"), "enabled"));
+        if ("off".equals(option) || option == null && recordedOff) {
             instance.configure("org.outpost.kura.rest", Map.of("enabled", "false"));
             return;
         }
@@ -292,34 +283,48 @@ public final class Main {
             return 0;
         }
         Arguments a = Arguments.parse(args,
-                Set.of("server", "token", "token-file", "data-dir", "node-name", "labels", "runtime", "rest-port"), Set.of(), false);
+                Set.of("server", "token", "token-file", "data-dir", "node-name", "labels", "runtime", "rest-port"),
+                Set.of("retry-join"), false);
         noPositional(a);
-        String server = a.get("server");
+        if (a.has("token") && a.has("token-file")) {
+            throw new UsageException("give either --token or --token-file, not both");
+        }
+        if (a.has("token")) {
+            JoinTokenSyntax.check(a.get("token"), "--token");
+        }
+        Instance instance = new Instance(home, Path.of(a.get("data-dir", "outpost-data")));
+        refuseIfRunning(instance);
+        RecordedOptions options = new RecordedOptions(a, instance.etc());
+        // the server and token of an earlier agent start; a node that was a server has only its own
+        boolean wasAgent = "agent".equals(CfgFile.get(instance.etc().resolve("org.outpost.node.cfg"), "role"));
+        String server = wasAgent ? options.value("server", null) : a.get("server");
         if (server == null) {
             throw new UsageException("agent needs --server https://HOST:PORT");
         }
         serverUrl(server);
-        if (a.has("token") && a.has("token-file")) {
-            throw new UsageException("give either --token or --token-file, not both");
-        }
-        Instance instance = new Instance(home, Path.of(a.get("data-dir", "outpost-data")));
-        refuseIfRunning(instance);
-        String nodeName = nodeName(a.get("node-name"));
-        String labels = labels(a.get("labels", ""));
-        String runtimeList = runtimes(a.get("runtime", ""));
+        String nodeName = nodeName(options.value("node-name", null));
+        String labels = Labels.check(options.value("labels", ""));
+        String runtimeList = runtimes(options.value("runtime", ""));
+        boolean hasIdentity = Files.isRegularFile(instance.dir().resolve("agent/node.crt"));
         Path tokenFile = null;
         if (a.has("token-file")) {
             tokenFile = Path.of(a.get("token-file")).toAbsolutePath().normalize();
             if (!Files.isReadable(tokenFile)) {
                 throw new UsageException("cannot read token file " + tokenFile);
             }
+        } else if (wasAgent && !a.has("token")) {
+            String recorded = options.recorded("token-file");
+            tokenFile = recorded == null || recorded.isEmpty() || !Files.isReadable(Path.of(recorded)) ? null : Path.of(recorded);
         }
-        boolean hasIdentity = Files.isRegularFile(instance.dir().resolve("agent/node.crt"));
         if (!a.has("token") && tokenFile == null && !hasIdentity) {
             throw new UsageException("first join needs --token or --token-file (no node identity in "
                     + instance.dir().resolve("agent") + ")");
         }
+        if (tokenFile != null && !hasIdentity) {
+            JoinTokenSyntax.check(JoinTokenSyntax.read(tokenFile), "the token in " + tokenFile);
+        }
         instance.prepare();
+        instance.ownerOnlyDirectory("agent");
         if (a.has("token")) {
             tokenFile = instance.dir().resolve("agent/join-token");
             Instance.writeOwnerOnly(tokenFile, a.get("token").trim() + "\n");
@@ -334,6 +339,8 @@ public final class Main {
         Map<String, String> agent = new LinkedHashMap<>();
         agent.put("serverUrl", server);
         agent.put("tokenFile", tokenFile == null ? "" : tokenFile.toString());
+        // a refused first join ends the node (a supervisor shows the failure) unless asked to retry
+        agent.put("exitOnJoinRefusal", String.valueOf(!a.has("retry-join")));
         instance.configure("org.outpost.agent", agent);
         configureRest(instance, a.get("rest-port"));
         return startKaraf(instance, false);
@@ -346,14 +353,11 @@ public final class Main {
         }
         Arguments a = Arguments.parse(args, Set.of("data-dir"), Set.of(), true);
         Instance instance = new Instance(home, Path.of(a.get("data-dir", "outpost-data")));
-        Optional<Long> pid = instance.runningPid();
-        if (pid.isEmpty()) {
-            throw new UsageException("no Outpost instance is running in " + instance.dir());
-        }
+        long pid = runningPid(instance, "shell");
         List<String> client = new ArrayList<>(List.of(
                 home.resolve("bin/client").toString(), "-a", String.valueOf(instance.consolePort()),
                 "-h", "127.0.0.1", "-u", Instance.CONSOLE_USER, "-k", instance.consoleKey().toString(), "-r", "3"));
-        awaitConsole(instance.consolePort(), pid.get());
+        awaitConsole(instance.consolePort(), pid);
         StringBuilder plan = new StringBuilder();
         plan.append("export KARAF_BASE=").append(quote(instance.dir().toString())).append('\n');
         if (a.positional().isEmpty()) {
@@ -361,13 +365,25 @@ public final class Main {
         } else {
             // One command: the client's own retry notices are dropped and, unless stdout is a terminal,
             // so are colour codes, leaving the command's output (and its exit status) for scripts.
+            // A "Command not found" line is also kept aside: the console's command list then gives
+            // the closest command.
             client.add("-b");
+            Path missing = instance.dir().resolve("data/tmp/shell-missing-command");
             plan.append("set -o pipefail\n");
             plan.append("if [ -t 1 ]; then strip=''; else strip='s/\\x1b\\[[0-9;]*[A-Za-z]//g'; fi\n");
+            plan.append("missing=").append(quote(missing.toString())).append(".$$\n");
             plan.append("printf '%s\\n' ").append(quote(consoleLine(withAbsoluteFiles(a.positional(), Path.of("").toAbsolutePath()))))
                     .append(" | ").append(join(client))
-                    .append(" | sed -u -e '/^retrying (attempt [0-9]*) \\.\\.\\.$/d' -e \"$strip\"\n");
-            plan.append("exit $?\n");
+                    .append(" | sed -u -e '/^retrying (attempt [0-9]*) \\.\\.\\.$/d' -e \"$strip\" -e \"/Command not found: /w $missing\"\n");
+            plan.append("status=$?\n");
+            plan.append("if [ -s \"$missing\" ]; then\n");
+            plan.append("    printf '%s\\n' 'echo $.commands' | ").append(join(client)).append(" 2>/dev/null")
+                    .append(" | \"$JAVA_HOME/bin/java\" -XX:TieredStopAtLevel=1 -cp ")
+                    .append(quote(home.resolve("lib/launcher/outpost-launcher.jar").toString()))
+                    .append(" org.outpost.launcher.Suggestions \"$missing\" >&2\n");
+            plan.append("fi\n");
+            plan.append("rm -f \"$missing\"\n");
+            plan.append("exit $status\n");
         }
         emitPlan(plan);
         return 0;
@@ -402,18 +418,15 @@ public final class Main {
         Arguments a = Arguments.parse(args, Set.of("data-dir"), Set.of(), false);
         noPositional(a);
         Instance instance = new Instance(home, Path.of(a.get("data-dir", "outpost-data")));
-        Optional<Long> pid = instance.runningPid();
-        if (pid.isEmpty()) {
-            throw new UsageException("no Outpost instance is running in " + instance.dir());
-        }
-        ProcessHandle process = ProcessHandle.of(pid.get()).orElseThrow();
+        long pid = runningPid(instance, "stop");
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new IOException("instance " + pid + " has just ended"));
         process.destroy();
         try {
             process.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IOException("instance " + pid.get() + " did not stop within 60 s");
+            throw new IOException("instance " + pid + " did not stop within 60 s");
         }
-        out.println("stopped instance " + pid.get() + " in " + instance.dir());
+        out.println("stopped instance " + pid + " in " + instance.dir());
         return 0;
     }
 
@@ -427,10 +440,14 @@ public final class Main {
     private int startKaraf(Instance instance, boolean demo) throws IOException {
         Path base = instance.dir();
         Path data = base.resolve("data");
-        Files.createDirectories(data.resolve("tmp"));
+        instance.ownerOnlyDirectory("data/tmp");
+        // a node restarted after Outpost was rebuilt or upgraded runs the new bundles, not the cached ones
+        CachedBundles.refresh(home, data);
         StringBuilder plan = new StringBuilder();
         // glibc gives every thread its own malloc arena; two are plenty for an idle node
         plan.append("export MALLOC_ARENA_MAX=2\n");
+        // what the node writes (its logs, store, keys, PID file) is its owner's only, whatever the user's umask
+        plan.append("umask 077\n");
         String classPath = karafClassPath();
         plan.append("exec \"$JAVA_HOME/bin/java\" ").append(jvmOptions());
         if (!"off".equals(System.getenv("OUTPOST_CLASS_ARCHIVE"))) {
@@ -502,10 +519,11 @@ public final class Main {
      * The young generation is capped at 6 MiB: every page of it is touched between collections,
      * so its size is resident memory, while collecting a small young generation takes a few
      * milliseconds. Netty's pooled allocator gets one heap and one direct arena with 1 MiB chunks
-     * instead of two per core with 4 MiB ones.
+     * instead of two per core with 4 MiB ones. After an OutOfMemoryError the JVM exits rather than
+     * run on with dead threads: the service manager or the user starts it again.
      */
     static String jvmOptions() {
-        return "-Xms16m -Xmx192m -XX:MaxNewSize=6m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -Xss512k"
+        return "-Xms16m -Xmx192m -XX:MaxNewSize=6m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -Xss512k -XX:+ExitOnOutOfMemoryError"
                 + " -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=24m"
                 + " -Dio.netty.allocator.maxOrder=7 -Dio.netty.allocator.numHeapArenas=1 -Dio.netty.allocator.numDirectArenas=1"
                 + " -Dorg.apache.sshd.security.provider.BC.enabled=false";
@@ -513,6 +531,18 @@ public final class Main {
 
     private void emitPlan(StringBuilder plan) {
         out.print(PLAN_MARKER + "\n" + plan);
+    }
+
+    /** The instance's PID, or a message that says where instances do run. */
+    private long runningPid(Instance instance, String command) throws UsageException, IOException {
+        Optional<Long> pid = instance.runningPid();
+        if (pid.isPresent()) {
+            return pid.get();
+        }
+        Path workingDirectory = Path.of("").toAbsolutePath();
+        String program = System.getenv().getOrDefault("OUTPOST_COMMAND", "outpost");
+        throw new UsageException(RunningInstances.noInstanceMessage(instance.dir(), RunningInstances.under(home, workingDirectory),
+                workingDirectory, program + " " + command));
     }
 
     private static void refuseIfRunning(Instance instance) throws IOException, UsageException {
@@ -545,19 +575,6 @@ public final class Main {
                     + " starting and ending with a letter or digit, at most 63 characters");
         }
         return name;
-    }
-
-    static String labels(String value) throws UsageException {
-        if (value.isBlank()) {
-            return "";
-        }
-        for (String label : value.split(",")) {
-            if (!LABEL.matcher(label.trim()).matches()) {
-                throw new UsageException("label '" + label.trim() + "' is not of the form key=value"
-                        + " (letters, digits, '-', '_', '.'; keys may have a prefix/)");
-            }
-        }
-        return value.replace(" ", "");
     }
 
     static void serverUrl(String value) throws UsageException {

@@ -43,13 +43,16 @@ class ClassArchiveTest {
     void anArchiveWrittenAtExitIsCheckedThenUsed() throws Exception {
         ClassArchive archive = new ClassArchive(data, JAVA_HOME, classPath);
         List<String> first = archive.jvmOptions();
-        assertEquals(List.of("-XX:ArchiveClassesAtExit=" + data.resolve("outpost.jsa.new"), "-XX:+VerifySharedSpaces"), first);
+        String logToFile = "-Xlog:cds*=warning:file=\"" + data.resolve("outpost.jsa.log") + "\"::filecount=0";
+        assertEquals(List.of("-XX:ArchiveClassesAtExit=" + data.resolve("outpost.jsa.new"), "-XX:+VerifySharedSpaces",
+                "-Xlog:cds*=off", logToFile), first, "the archive's warnings go to a file, not to the user's terminal");
 
-        assertEquals(0, runLauncherHelp(first), "a JVM writing the archive at exit runs normally");
+        assertEquals(0, runLauncherHelp(first), "a JVM writing the archive at exit runs normally (the -Xlog options are valid)");
+        assertTrue(Files.exists(data.resolve("outpost.jsa.log")));
         assertTrue(Files.size(data.resolve("outpost.jsa.new")) > 0, "the JVM wrote the archive when it exited");
 
         List<String> second = new ClassArchive(data, JAVA_HOME, classPath).jvmOptions();
-        assertEquals(List.of("-XX:SharedArchiveFile=" + data.resolve("outpost.jsa")), second);
+        assertEquals(List.of("-XX:SharedArchiveFile=" + data.resolve("outpost.jsa"), "-Xlog:cds*=off", logToFile), second);
         assertFalse(Files.exists(data.resolve("outpost.jsa.new")));
         assertEquals(0, runLauncherHelp(second), "a JVM mapping the archive runs normally");
     }

@@ -58,9 +58,9 @@ class LauncherTest {
         assertEquals("gw-1", Main.nodeName("gw-1"));
         assertThrows(UsageException.class, () -> Main.nodeName("GW_1"));
         assertThrows(UsageException.class, () -> Main.nodeName("-gw"));
-        assertEquals("site=plant-a,zone=boiler", Main.labels("site=plant-a, zone=boiler"));
-        assertThrows(UsageException.class, () -> Main.labels("site"));
-        assertThrows(UsageException.class, () -> Main.labels("a=b c"));
+        assertEquals("site=plant-a,zone=boiler", Labels.check("site=plant-a, zone=boiler"));
+        assertThrows(UsageException.class, () -> Labels.check("site"));
+        assertThrows(UsageException.class, () -> Labels.check("a=b c"));
         assertEquals(6443, Main.port("6443"));
         assertThrows(UsageException.class, () -> Main.port("70000"));
         assertThrows(UsageException.class, () -> Main.port("x"));

@@ -36,7 +36,7 @@ class AgentOnEquinoxBench {
      * property, and the malloc arena limit it exports.
      */
     private static final List<String> LAUNCHER_OPTIONS = List.of("-Xms16m", "-Xmx192m", "-XX:MaxNewSize=6m", "-XX:+UseSerialGC",
-            "-XX:MaxMetaspaceSize=128m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-XX:MaxMetaspaceSize=128m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
             "-XX:ReservedCodeCacheSize=24m", "-Dio.netty.allocator.maxOrder=7", "-Dio.netty.allocator.numHeapArenas=1",
             "-Dio.netty.allocator.numDirectArenas=1");
     private static final Map<String, String> LAUNCHER_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
