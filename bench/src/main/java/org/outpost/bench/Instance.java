@@ -50,6 +50,13 @@ final class Instance implements AutoCloseable {
      * created. {@code javaOpts}, when not blank, is passed as OUTPOST_JAVA_OPTS.
      */
     static Instance start(Path launcher, Path dataDir, String javaOpts, List<String> args) throws IOException {
+        if (!args.isEmpty() && args.get(0).equals("server")) {
+            // every simulated agent joins from 127.0.0.1: lift the per-source join limit (10 a minute) for the
+            // bench's servers; the launcher keeps keys it does not set
+            java.nio.file.Files.createDirectories(dataDir.resolve("etc"));
+            java.nio.file.Files.writeString(dataDir.resolve("etc/org.outpost.server.cfg"),
+                    "joinsPerMinute = 1000000\njoinBurst = 100000\n", java.nio.charset.StandardCharsets.UTF_8);
+        }
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
         command.addAll(args);

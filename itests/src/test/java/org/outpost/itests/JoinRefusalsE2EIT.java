@@ -198,6 +198,8 @@ class JoinRefusalsE2EIT {
         for (Map.Entry<String, String> c : cases.entrySet()) {
             agents.put(c.getKey(), outpost.agent(c.getKey(), port, "--token", c.getValue()));
         }
+        // asked to keep trying, a refused agent stays up and tries again
+        Node retrying = outpost.agent("retrying", port, "--token", cases.get("wrong-secret"), "--retry-join");
 
         for (Map.Entry<String, Node> agent : agents.entrySet()) {
             String reason = expected.get(agent.getKey());
@@ -208,8 +210,22 @@ class JoinRefusalsE2EIT {
             assertFalse(line.contains(cases.get(agent.getKey()).substring(Math.max(0, cases.get(agent.getKey()).length() - 16))),
                     "the secret is not echoed: " + line);
         }
+        // a refused join ends the node with a non-zero status (a service manager shows the failure)
+        agents.put("wrong-ca", wrongCa);
+        for (Map.Entry<String, Node> agent : agents.entrySet()) {
+            Process process = agent.getValue().process();
+            assertTrue(process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), agent.getKey() + " exits after its refusal");
+            assertTrue(process.exitValue() != 0, agent.getKey() + " exits non-zero, not " + process.exitValue());
+        }
+        String retried = "unknown token or wrong secret";
+        await("the retrying agent refused", Duration.ofSeconds(90), () -> retrying.output().contains(retried));
+        Instant firstRefusal = Instant.now();
+        // refusals are retried every 5 s: two more attempts later it is still up
+        awaitValue("two retries later", Duration.ofSeconds(30), Instant::now, now -> now.isAfter(firstRefusal.plusSeconds(12)));
+        assertTrue(retrying.process().isAlive(), "--retry-join keeps the node up: " + retrying.output());
+        retrying.kill9();
         assertTrue(metric(joinRequests) - joinRequestsBefore >= 4, "the other agents' joins reached the server");
-        for (String name : new String[] {"garbage", "wrong-secret", "expired", "revoked", "reused", "wrong-ca"}) {
+        for (String name : new String[] {"garbage", "wrong-secret", "expired", "revoked", "reused", "wrong-ca", "retrying"}) {
             assertEquals("absent", outpost.status(server, name), name + " must not be registered");
         }
         assertEquals("Ready", outpost.status(server, "gw-ok"));

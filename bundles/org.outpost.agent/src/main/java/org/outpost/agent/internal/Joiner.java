@@ -83,6 +83,11 @@ final class Joiner {
             try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
                 response = in == null ? json.createObjectNode() : json.readTree(in);
             }
+            if (status == 429 || status >= 500) {
+                // busy, rate-limited or starting: not a refusal, the next attempt may be let in
+                throw new IOException("server cannot take the join now (" + status + "): "
+                        + response.path("message").asText("HTTP " + status));
+            }
             if (status != HttpURLConnection.HTTP_OK) {
                 String message = response.path("message").asText("HTTP " + status);
                 throw new JoinRefusedException("server refused the join (" + status + "): " + message);

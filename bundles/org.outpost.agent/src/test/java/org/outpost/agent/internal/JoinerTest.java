@@ -163,6 +163,18 @@ class JoinerTest {
     }
 
     @Test
+    void aBusyOrRateLimitingServerIsNotARefusal() throws Exception {
+        Path identityDir = Files.createDirectories(dir.resolve("agent"));
+        for (String status : new String[] {"429", "503"}) {
+            refusal.set(new String[] {status, "too_many_requests", "too many joins from 127.0.0.1; try again in 6 s"});
+            java.io.IOException busy = assertThrows(java.io.IOException.class,
+                    () -> new Joiner(json).join(server(), token, "gw-2", identityDir, Optional.empty()),
+                    "HTTP " + status + " is worth another attempt, so it must not end a node that exits on refusals");
+            assertTrue(busy.getMessage().startsWith("server cannot take the join now (" + status + ")"), busy.getMessage());
+        }
+    }
+
+    @Test
     void aPasswordFileEmptiedByHandIsReplaced() throws Exception {
         Path identityDir = Files.createDirectories(dir.resolve("agent"));
         Files.writeString(identityDir.resolve(NodeIdentity.PASSWORD), "\n");
