@@ -36,6 +36,7 @@ import org.outpost.api.ServerState;
 import org.outpost.security.CaPinningTrustManager;
 import org.outpost.security.CertifiedKey;
 import org.outpost.security.ClusterCa;
+import org.outpost.workload.WorkloadLimits;
 import org.outpost.workload.WorkloadLogs;
 import org.outpost.workload.WorkloadRegistry;
 import org.slf4j.Logger;
@@ -79,6 +80,12 @@ public class ServerComponent {
 
         @AttributeDefinition(description = "Print the join token and next steps at start (outpost demo)")
         boolean demo() default false;
+
+        @AttributeDefinition(description = "Replicas one workload may ask for; more is refused", min = "1")
+        int maxReplicasPerWorkload() default WorkloadLimits.DEFAULT_MAX_REPLICAS_PER_WORKLOAD;
+
+        @AttributeDefinition(description = "Workloads the cluster may hold, all namespaces together; more is refused", min = "1")
+        int maxWorkloads() default WorkloadLimits.DEFAULT_MAX_WORKLOADS;
     }
 
     @Reference
@@ -105,7 +112,8 @@ public class ServerComponent {
         workers = Executors.newFixedThreadPool(4, named("outpost-server-worker"));
         AgentSessions sessions = new AgentSessions();
         LogStreams logs = new LogStreams(sessions, json);
-        WorkloadRegistryService workloads = new WorkloadRegistryService(store, json, clock);
+        WorkloadRegistryService workloads = new WorkloadRegistryService(store, json, clock,
+                new WorkloadLimits(config.maxReplicasPerWorkload(), config.maxWorkloads()));
         DeviceHub devices = new DeviceHub(store, sessions, json, config.readingHistory());
         ServerContext server = new ServerContext(node, store, ca, registry, tokens, admin, new ServerMetrics(),
                 sessions, logs, workloads, devices, json, workers, Duration.ofDays(config.nodeCertificateDays()),
