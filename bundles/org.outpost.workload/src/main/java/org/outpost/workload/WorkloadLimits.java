@@ -20,13 +20,15 @@ public record WorkloadLimits(int maxReplicasPerWorkload, int maxWorkloads) {
         }
     }
 
-    /** The sentence that refuses {@code replicas} (written as given, it may not fit an int), or empty when allowed. */
+    /** The sentence that refuses {@code replicas} for {@code what} ({@code Deployment default/thermo}), or empty when allowed. */
     public Optional<String> replicasProblem(String what, long replicas) {
-        if (replicas <= maxReplicasPerWorkload) {
-            return Optional.empty();
-        }
-        return Optional.of(what + " asks for " + replicas + " replicas; a workload may have at most " + maxReplicasPerWorkload
-                + " (maxReplicasPerWorkload in etc/org.outpost.server.cfg)");
+        return replicas <= maxReplicasPerWorkload ? Optional.empty() : Optional.of(tooManyReplicas(what, Long.toString(replicas)));
+    }
+
+    /** The sentence that refuses a count beyond the limit, written as it was given (it may not fit a long). */
+    public String tooManyReplicas(String what, String replicas) {
+        return what + " asks for " + replicas + " replicas; a workload may have at most " + maxReplicasPerWorkload
+                + " (maxReplicasPerWorkload in etc/org.outpost.server.cfg)";
     }
 
     /** The replicas a workload asks for, or 0 for those that run on every matching node. */
