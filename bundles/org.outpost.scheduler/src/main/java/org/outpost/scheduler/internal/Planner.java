@@ -16,13 +16,8 @@ import java.util.function.Supplier;
 import org.outpost.api.NodeInfo;
 import org.outpost.api.NodeStatus;
 import org.outpost.workload.Assignment;
-import org.outpost.workload.BundleSet;
-import org.outpost.workload.Container;
-import org.outpost.workload.Kind;
-import org.outpost.workload.Toleration;
 import org.outpost.workload.Workload;
 import org.outpost.workload.WorkloadProgress;
-import org.outpost.workload.WorkloadRuntime;
 
 /**
  * Decides, from what is asked (workloads), what exists (nodes) and what is placed (assignments
