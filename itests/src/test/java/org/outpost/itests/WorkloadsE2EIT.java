@@ -312,7 +312,7 @@ class WorkloadsE2EIT {
                 .replace("      nodeSelector:", "      hostNetwork: true\n      nodeSelector:"));
         Result refused = shell("edge:deploy", "-f", file.toString());
         assertNotEquals(0, refused.exitCode());
-        assertTrue(refused.output().contains("bad.yaml:10: spec.template.spec.hostNetwork: not supported by Outpost"), refused.output());
+        assertTrue(refused.output().contains("bad.yaml:10: spec.template.spec.hostNetwork: Outpost containers run with network mode none; remove hostNetwork"), refused.output());
         assertTrue(!ok("edge:workloads").contains("bad "), "nothing applied");
     }
 

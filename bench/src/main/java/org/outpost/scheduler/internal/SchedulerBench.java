@@ -115,6 +115,11 @@ public final class SchedulerBench {
             public int bindParallelism() {
                 return 16;
             }
+
+            @Override
+            public int maxInstancesPerNode() {
+                return Planner.DEFAULT_MAX_INSTANCES_PER_NODE;
+            }
         };
     }
 

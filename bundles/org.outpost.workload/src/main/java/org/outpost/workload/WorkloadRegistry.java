@@ -9,10 +9,17 @@ import java.util.Optional;
  */
 public interface WorkloadRegistry {
 
+    /** What this registry takes; {@link #apply} refuses workloads beyond it. */
+    default WorkloadLimits limits() {
+        return WorkloadLimits.DEFAULTS;
+    }
+
     /**
      * Stores every workload of one manifest, or none of them: when another change to one of them
      * gets in first, what this call already wrote is put back and it fails with
-     * {@code ErrorCode.CONFLICT}.
+     * {@code ErrorCode.CONFLICT}. A workload beyond {@link #limits()} fails it with
+     * {@code ErrorCode.INVALID_ARGUMENT} (too many replicas or workloads in one manifest) or
+     * {@code ErrorCode.FORBIDDEN} (the cluster holds as many workloads as it may), before anything is written.
      */
     List<Applied> apply(List<Workload> workloads);
 

@@ -3,7 +3,7 @@
  * Outpost's {@code edge.outpost.org/v1} BundleDeployments, parsed from YAML manifests by
  * {@link org.outpost.workload.ManifestParser} and kept in the cluster store as JSON.
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package org.outpost.workload;
 

@@ -133,44 +133,23 @@ class ManifestParserTest {
     @Test
     void unsupportedFieldsAreNamedWithTheirLine() {
         String manifest = THERMO.replace("        image: outpost/busybox:1\n", "        image: outpost/busybox:1\n        ports: [{containerPort: 80}]\n")
-                .replace("  replicas: 3\n", "  replicas: 3\n  strategy: {type: Recreate}\n")
+                .replace("  replicas: 3\n", "  replicas: 3\n  strategy: {type: Recreate}\n  minReadySeconds: 5\n")
                 .replace("      restartPolicy: Always\n", "      restartPolicy: Always\n      hostNetwork: true\n");
 
         ManifestException e = assertThrows(ManifestException.class, () -> parser.parse(manifest, "thermo.yaml"));
 
         assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
-        assertTrue(e.problems().contains(new Problem("thermo.yaml", 8, "spec.strategy", "not supported by Outpost")), e.getMessage());
-        assertTrue(e.problems().contains(new Problem("thermo.yaml", 19, "spec.template.spec.containers[0].ports",
-                "not supported by Outpost")), e.getMessage());
-        assertTrue(e.problems().contains(new Problem("thermo.yaml", 29, "spec.template.spec.hostNetwork",
-                "not supported by Outpost")), e.getMessage());
-        assertEquals(3, e.problems().size(), e.getMessage());
-        assertTrue(e.getMessage().contains("thermo.yaml:19: spec.template.spec.containers[0].ports: not supported by Outpost"));
-    }
-
-    @Test
-    void wrongTypesAndMissingFields() {
-        ManifestException e = assertThrows(ManifestException.class, () -> parser.parse("""
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: thermo}
-                spec:
-                  replicas: three
-                  selector: {matchLabels: {app: thermo}}
-                  template:
-                    metadata: {labels: {app: thermo}}
-                    spec:
-                      containers:
-                      - name: thermo
-                        command: /bin/sh
-                """, "bad.yaml"));
-
-        assertTrue(e.problems().contains(new Problem("bad.yaml", 5, "spec.replicas", "must be a whole number, got 'three'")),
+        assertTrue(e.problems().contains(new Problem("thermo.yaml", 8, "spec.strategy",
+                "Outpost updates one instance at a time, a new one next to an old one; remove strategy")), e.getMessage());
+        assertTrue(e.problems().contains(new Problem("thermo.yaml", 9, "spec.minReadySeconds", "not supported by Outpost")),
                 e.getMessage());
-        assertTrue(e.problems().contains(new Problem("bad.yaml", 11, "spec.template.spec.containers[0].image", "is required")),
-                e.getMessage());
-        assertTrue(e.problems().contains(new Problem("bad.yaml", 12, "spec.template.spec.containers[0].command", "must be a list")),
-                e.getMessage());
+        assertTrue(e.problems().contains(new Problem("thermo.yaml", 20, "spec.template.spec.containers[0].ports",
+                "Outpost containers run with network mode none; remove ports")), e.getMessage());
+        assertTrue(e.problems().contains(new Problem("thermo.yaml", 30, "spec.template.spec.hostNetwork",
+                "Outpost containers run with network mode none; remove hostNetwork")), e.getMessage());
+        assertEquals(4, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains(
+                "thermo.yaml:20: spec.template.spec.containers[0].ports: Outpost containers run with network mode none; remove ports"));
     }
 
     @Test
@@ -277,7 +256,9 @@ class ManifestParserTest {
 
         ManifestException e = assertThrows(ManifestException.class, () -> parser.parse(secondIsBad, "two.yaml"));
 
-        assertEquals(List.of(new Problem("two.yaml", 47, "spec.template.spec.containers[0].livenessProbe", "not supported by Outpost")),
+        assertEquals(List.of(new Problem("two.yaml", 47, "spec.template.spec.containers[0].livenessProbe",
+                "Outpost has no probes: an instance is Running while its container runs and restartPolicy restarts it"
+                        + " when it exits; remove livenessProbe")),
                 e.problems());
     }
 
@@ -324,7 +305,92 @@ class ManifestParserTest {
         String huge = "# " + "x".repeat(ManifestParser.MAX_CHARACTERS) + "\n" + THERMO;
         ManifestException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
                 () -> assertThrows(ManifestException.class, () -> parser.parse(huge, "huge.yaml")));
-        assertTrue(e.getMessage().contains("manifests may have at most"), e.getMessage());
+        assertTrue(e.getMessage().contains("a manifest may have at most 1048576 bytes (1 MiB)"), e.getMessage());
+    }
+
+    @Test
+    void theSizeLimitCountsBytesNotCharacters() {
+        String accented = "# " + "é".repeat(600_000) + "\n" + THERMO; // 0.6 M characters, 1.2 MB in UTF-8
+        ManifestException e = assertThrows(ManifestException.class, () -> parser.parse(accented, "accented.yaml"));
+        assertEquals(List.of(new Problem("accented.yaml", 0, "", ManifestParser.tooLarge(1_200_003L + THERMO.length()))),
+                e.problems());
+        assertEquals(1, parser.parse("# " + "é".repeat(400_000) + "\n" + THERMO, "fits.yaml").size());
+    }
+
+    @Test
+    void unsupportedFieldsSayWhyAndWhatToDo() {
+        String withPorts = THERMO.replace("        image: outpost/busybox:1\n",
+                "        image: outpost/busybox:1\n        ports: [{containerPort: 80}]\n        imagePullPolicy: Always\n");
+        ManifestException e = assertThrows(ManifestException.class, () -> parser.parse(withPorts, "web.yaml"));
+        assertEquals(List.of(
+                "web.yaml:18: spec.template.spec.containers[0].ports: Outpost containers run with network mode none; remove ports",
+                "web.yaml:19: spec.template.spec.containers[0].imagePullPolicy: images are never pulled; remove it"),
+                e.problems().stream().map(Problem::toString).toList());
+    }
+
+    @Test
+    void replicasBeyondTheLimitAreRefusedNotClamped() {
+        String thousandAndOne = THERMO.replace("replicas: 3", "replicas: 1001");
+        ManifestException e = assertThrows(ManifestException.class, () -> parser.parse(thousandAndOne, "big.yaml"));
+        assertEquals(List.of(new Problem("big.yaml", 7, "spec.replicas", "1001 is more than the limit of 1000 replicas per workload"
+                + " (maxReplicasPerWorkload in etc/org.outpost.server.cfg)")), e.problems());
+        assertEquals(1000, parser.parse(THERMO.replace("replicas: 3", "replicas: 1000"), "ok.yaml").get(0).pod().replicas());
+
+        // more than an int holds was once clamped to 2147483647 replicas
+        assertProblem(THERMO.replace("replicas: 3", "replicas: 99999999999"), 7, "spec.replicas");
+        assertProblem(THERMO.replace("replicas: 3", "replicas: 99999999999999999999999"), 7, "spec.replicas");
+
+        WorkloadLimits five = new WorkloadLimits(5, 10);
+        ManifestException bundles = assertThrows(ManifestException.class, () -> parser.parse("""
+                apiVersion: edge.outpost.org/v1
+                kind: BundleDeployment
+                metadata: {name: b}
+                spec: {bundles: [mvn:a/b/1], mode: Replicas, replicas: 6}
+                """, "b.yaml", five));
+        assertEquals("b.yaml:4: spec.replicas: 6 is more than the limit of 5 replicas per workload"
+                + " (maxReplicasPerWorkload in etc/org.outpost.server.cfg)", bundles.getMessage());
+    }
+
+    @Test
+    void aManifestHoldsAtMostAHundredWorkloads() {
+        StringBuilder manifest = new StringBuilder();
+        for (int i = 0; i < ManifestParser.MAX_WORKLOADS; i++) {
+            manifest.append(THERMO.replace("name: thermo\n  labels", "name: thermo-" + i + "\n  labels")).append("---\n");
+        }
+        assertEquals(100, parser.parse(manifest.toString(), "hundred.yaml").size());
+
+        manifest.append(THERMO.replace("name: thermo\n  labels", "name: thermo-x\n  labels"));
+        ManifestException e = assertThrows(ManifestException.class, () -> parser.parse(manifest.toString(), "more.yaml"));
+        assertEquals(List.of(new Problem("more.yaml", 100 * 29 + 1, "",
+                "a manifest may hold at most 100 workloads; split it into several files")), e.problems());
+    }
+
+    @Test
+    void labelsSelectorsAndNodeSelectorsFollowKubernetesRules() {
+        String prefix253 = ("a".repeat(63) + ".").repeat(3) + "a".repeat(61);
+        Workload ok = parser.parse(THERMO.replace("nodeSelector: {site: plant-a}",
+                "nodeSelector: {'" + prefix253 + "/" + "n".repeat(63) + "': '" + "v".repeat(63) + "'}"), "ok.yaml").get(0);
+        assertEquals(1, ok.pod().nodeSelector().size());
+
+        assertProblem(THERMO.replace("nodeSelector: {site: plant-a}", "nodeSelector: {site: '" + "v".repeat(64) + "'}"),
+                14, "spec.template.spec.nodeSelector.site");
+        // selectors were not checked at all before
+        assertProblem(THERMO.replace("matchLabels: {app: thermo}", "matchLabels: {'app!': thermo}")
+                .replace("labels: {app: thermo}\n    spec", "labels: {'app!': thermo}\n    spec"), 9, "spec.selector.matchLabels.app!");
+
+        String huge = "x".repeat(600 * 1024);
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> parser.parse(THERMO.replace("labels: {app: thermo}\nspec", "labels: {app: thermo, notes: " + huge + "}\nspec"), "h.yaml"));
+        assertEquals(List.of("h.yaml:5: metadata.labels.notes: \"" + "x".repeat(20) + "…\" (614400 characters) is not a valid label value:"
+                + " it must be at most 63 characters"), e.problems().stream().map(Problem::toString).toList());
+
+        StringBuilder many = new StringBuilder("{app: thermo");
+        for (int i = 0; i < LabelRules.MAX_LABELS; i++) {
+            many.append(", l").append(i).append(": v");
+        }
+        ManifestException tooMany = assertThrows(ManifestException.class,
+                () -> parser.parse(THERMO.replace("labels: {app: thermo}\nspec", "labels: " + many + "}\nspec"), "m.yaml"));
+        assertEquals(List.of(new Problem("m.yaml", 5, "metadata.labels", "has 65 labels; an object has at most 64")), tooMany.problems());
     }
 
     @Test

@@ -133,7 +133,8 @@ public class EdgeCommandsPaxExamIT extends OutpostKarafTestSupport {
             String shown = execute("edge:workload thermo");
             return shown.contains("unschedulable:") ? shown : null;
         });
-        assertTrue(why, why.contains("unschedulable: 2 of 2 replicas unschedulable: 0/1 nodes are available: 1 without the docker runtime"));
+        assertTrue(why, why.contains("unschedulable: 2 of 2 replicas unschedulable: 0/1 nodes are available: 1 without the docker runtime"
+                + " (start the agent with --runtime docker)"));
 
         java.nio.file.Files.writeString(manifest, java.nio.file.Files.readString(manifest).replace("image:", "ports: [], image:"));
         try {
@@ -141,7 +142,7 @@ public class EdgeCommandsPaxExamIT extends OutpostKarafTestSupport {
             fail("a manifest with ports should be refused, printed: " + refused);
         } catch (Exception e) {
             assertTrue("message: " + e.getMessage(), e.getMessage() != null
-                    && e.getMessage().contains(":9: spec.template.spec.containers[0].ports: not supported by Outpost"));
+                    && e.getMessage().contains(":9: spec.template.spec.containers[0].ports: Outpost containers run with network mode none; remove ports"));
         }
         assertEquals("deployment/thermo deleted", executeCommand("edge:delete thermo").trim());
         assertFalse(executeCommand("edge:workloads -o json").contains("\"thermo\""));

@@ -23,6 +23,7 @@ final class AgentChannelHandler extends SimpleChannelInboundHandler<TextWebSocke
     private final AgentSession session;
     private final ObjectMapper json;
     private final long heartbeatMillis;
+    private final AssignmentChunks assignmentChunks = new AssignmentChunks();
     private ScheduledFuture<?> heartbeats;
     private long seq;
 
@@ -62,10 +63,11 @@ final class AgentChannelHandler extends SimpleChannelInboundHandler<TextWebSocke
             }
             case "ack" -> session.acknowledged(message.path("seq").asLong(), message.path("revision").asLong());
             case "update" -> session.updated(message);
-            case "assignments" -> session.assigned(message);
+            case "assignments" -> assignmentChunks.offer(message).ifPresent(session::assigned);
             case "logs" -> session.logsRequested(message);
             case "logs-stop" -> session.logsStopped(message.path("stream").asLong());
             case "error" -> session.refused(message.path("code").asText(), message.path("message").asText());
+            case "warning" -> session.warned(message.path("message").asText());
             default -> {
                 // other bundles' messages; newer servers may send more, and what nobody takes is ignored
                 session.extensionMessage(type, text);

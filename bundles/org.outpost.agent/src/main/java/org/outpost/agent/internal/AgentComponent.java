@@ -636,6 +636,12 @@ public class AgentComponent implements AgentState, AgentSession {
     }
 
     @Override
+    public void warned(String message) {
+        LOG.warn("Node {}: server: {}", node.name(), message);
+        System.out.println("outpost: node " + node.name() + ": " + message);
+    }
+
+    @Override
     public void channelFailed(Throwable cause) {
         closingReason = "channel failed: " + describe(cause);
         problem("channel to " + server + " failed: " + describe(cause));

@@ -38,6 +38,9 @@ interface AgentSession {
 
     void refused(String code, String message);
 
+    /** The server took the node but not all it said (e.g. start labels that break the rules). */
+    void warned(String message);
+
     void channelFailed(Throwable cause);
 
     /** A message of a type the agent itself does not handle; false when no extension takes it. */

@@ -16,21 +16,16 @@ import java.util.function.Supplier;
 import org.outpost.api.NodeInfo;
 import org.outpost.api.NodeStatus;
 import org.outpost.workload.Assignment;
-import org.outpost.workload.BundleSet;
-import org.outpost.workload.Container;
-import org.outpost.workload.Kind;
-import org.outpost.workload.Toleration;
 import org.outpost.workload.Workload;
 import org.outpost.workload.WorkloadProgress;
-import org.outpost.workload.WorkloadRuntime;
 
 /**
  * Decides, from what is asked (workloads), what exists (nodes) and what is placed (assignments
  * with their reported status), what to bind and what to remove. Pure: the same inputs give the
  * same plan apart from new instance names.
  *
- * <p>Placement filters nodes (Ready, not cordoned, nodeSelector, runtime present, requests fit
- * the node's capacity minus what is placed there) and scores them (fewest instances of the same
+ * <p>Placement filters nodes (Ready, not cordoned, nodeSelector, runtime present, fewer instances
+ * than the per-node limit, requests fit the node's capacity minus what is placed there) and scores them (fewest instances of the same
  * workload first — spread —, then least allocated). Deployments keep their replica count and
  * leave nodes NotReady for longer than the eviction timeout (or the workload's toleration); they
  * update one instance at a time (a new one next to an old one, the old one removed once the new
@@ -41,14 +36,23 @@ final class Planner {
     static final Set<String> NOT_READY_TAINTS = Set.of("node.outpost.org/not-ready", "node.kubernetes.io/not-ready",
             "node.kubernetes.io/unreachable");
 
+    /** As Kubernetes' default of 110 pods per node. */
+    static final int DEFAULT_MAX_INSTANCES_PER_NODE = 110;
+
     private final Duration evictAfter;
     private final SpecHash specHash;
     private final Supplier<String> suffixes;
+    private final int maxInstancesPerNode;
 
     Planner(Duration evictAfter, SpecHash specHash, Supplier<String> suffixes) {
+        this(evictAfter, specHash, suffixes, DEFAULT_MAX_INSTANCES_PER_NODE);
+    }
+
+    Planner(Duration evictAfter, SpecHash specHash, Supplier<String> suffixes, int maxInstancesPerNode) {
         this.evictAfter = evictAfter;
         this.specHash = specHash;
         this.suffixes = suffixes;
+        this.maxInstancesPerNode = maxInstancesPerNode;
     }
 
     Plan plan(List<Workload> workloads, List<NodeInfo> nodes, List<Placed> placed, Instant now) {
@@ -79,7 +83,7 @@ final class Planner {
             for (Placed p : placed) {
                 Assignment a = p.assignment();
                 byWorkload.computeIfAbsent(a.namespace() + "/" + a.workload(), k -> new ArrayList<>()).add(p);
-                allocate(a.node(), requests(a), +1);
+                allocate(a.node(), WorkloadTemplate.requests(a), +1);
             }
         }
 
@@ -87,7 +91,7 @@ final class Planner {
             String key = workload.namespace() + "/" + workload.name();
             List<Placed> mine = new ArrayList<>(byWorkload.getOrDefault(key, List.of()));
             byWorkload.remove(key);
-            Template template = new Template(workload, specHash.of(workload));
+            WorkloadTemplate template = new WorkloadTemplate(workload, specHash.of(workload));
             sameWorkloadPerNode.clear();
             mine.forEach(p -> sameWorkloadPerNode.merge(p.node(), 1L, Long::sum));
             mine.removeIf(p -> {
@@ -108,7 +112,7 @@ final class Planner {
             byWorkload.values().forEach(list -> list.forEach(this::remove));
         }
 
-        private WorkloadProgress reconcileReplicas(Template t, List<Placed> mine) {
+        private WorkloadProgress reconcileReplicas(WorkloadTemplate t, List<Placed> mine) {
             Duration tolerance = t.notReadyTolerance(evictAfter);
             mine.removeIf(p -> {
                 NodeInfo node = nodes.get(p.node());
@@ -167,7 +171,7 @@ final class Planner {
             return new WorkloadProgress(t.hash, rolling, null);
         }
 
-        private WorkloadProgress reconcilePerNode(Template t, List<Placed> mine) {
+        private WorkloadProgress reconcilePerNode(WorkloadTemplate t, List<Placed> mine) {
             Map<String, List<Placed>> onNode = new TreeMap<>();
             mine.forEach(p -> onNode.computeIfAbsent(p.node(), n -> new ArrayList<>()).add(p));
             boolean rolloutBusy = mine.stream().anyMatch(p -> t.hash.equals(p.assignment().specHash()) && !p.running());
@@ -195,11 +199,11 @@ final class Planner {
                     stale.forEach(this::remove);
                     rolloutBusy = true;
                 }
-                String why = unfit(t, node, false);
+                Unfit why = unfit(t, node, false);
                 if (why == null) {
                     bind(t, node);
                 } else if (node.status() == NodeStatus.Ready) {
-                    unschedulable.add(node.name() + " (" + why + ")");
+                    unschedulable.add(why.on(node.name()));
                 }
             }
             String rollout;
@@ -236,13 +240,13 @@ final class Planner {
          *
          * @return why some could not be placed, or null
          */
-        private String placeMany(Template t, int count) {
-            Map<String, Integer> reasons = new TreeMap<>();
+        private String placeMany(WorkloadTemplate t, int count) {
+            Map<Unfit, List<String>> reasons = new TreeMap<>(Unfit.ORDER);
             java.util.PriorityQueue<Candidate> queue = new java.util.PriorityQueue<>();
             for (NodeInfo node : nodes.values()) {
-                String why = unfit(t, node, true);
+                Unfit why = unfit(t, node, true);
                 if (why != null) {
-                    reasons.merge(why, 1, Integer::sum);
+                    reasons.computeIfAbsent(why, k -> new ArrayList<>()).add(node.name());
                 } else {
                     queue.add(new Candidate(node, instancesOf(t, node.name()), load(node)));
                 }
@@ -250,9 +254,9 @@ final class Planner {
             int placed = 0;
             while (placed < count && !queue.isEmpty()) {
                 Candidate best = queue.poll();
-                String why = unfit(t, best.node, true); // resources shrink as instances are placed
+                Unfit why = unfit(t, best.node, true); // resources shrink as instances are placed
                 if (why != null) {
-                    reasons.merge(why, 1, Integer::sum);
+                    reasons.computeIfAbsent(why, k -> new ArrayList<>()).add(best.node.name());
                     continue;
                 }
                 bind(t, best.node);
@@ -265,29 +269,29 @@ final class Planner {
             return (count - placed) + " of " + t.replicas() + " replicas unschedulable: " + unavailable(reasons);
         }
 
-        private String unavailable(Map<String, Integer> reasons) {
+        private String unavailable(Map<Unfit, List<String>> reasons) {
             StringBuilder why = new StringBuilder("0/" + nodes.size() + " nodes are available");
             String sep = ": ";
-            for (Map.Entry<String, Integer> reason : reasons.entrySet()) {
-                why.append(sep).append(reason.getValue()).append(' ').append(reason.getKey());
+            for (Map.Entry<Unfit, List<String>> reason : reasons.entrySet()) {
+                why.append(sep).append(reason.getKey().counted(reason.getValue()));
                 sep = ", ";
             }
             return why.toString();
         }
 
         /** The best node for one more instance, or why there is none; {@code preferred} wins when it fits. */
-        private Choice choose(Template t, NodeInfo preferred) {
+        private Choice choose(WorkloadTemplate t, NodeInfo preferred) {
             if (preferred != null && unfit(t, preferred, true) == null) {
                 return new Choice(preferred, null);
             }
-            Map<String, Integer> reasons = new TreeMap<>();
+            Map<Unfit, List<String>> reasons = new TreeMap<>(Unfit.ORDER);
             NodeInfo best = null;
             long bestSame = 0;
             double bestLoad = 0;
             for (NodeInfo node : nodes.values()) {
-                String why = unfit(t, node, true);
+                Unfit why = unfit(t, node, true);
                 if (why != null) {
-                    reasons.merge(why, 1, Integer::sum);
+                    reasons.computeIfAbsent(why, k -> new ArrayList<>()).add(node.name());
                     continue;
                 }
                 long same = instancesOf(t, node.name());
@@ -305,27 +309,30 @@ final class Planner {
         }
 
         /** Why {@code node} cannot take one more instance of {@code t}, or null when it can. */
-        private String unfit(Template t, NodeInfo node, boolean honourCordon) {
+        private Unfit unfit(WorkloadTemplate t, NodeInfo node, boolean honourCordon) {
             if (node.status() != NodeStatus.Ready) {
-                return "NotReady";
+                return Unfit.notReady();
             }
             if (honourCordon && node.cordoned()) {
-                return "cordoned";
+                return Unfit.cordoned();
             }
             if (!t.matchesSelector(node)) {
-                return "not matching nodeSelector";
+                return Unfit.notMatching(t.nodeSelector());
             }
             if (!node.runtimes().contains(t.runtime)) {
-                return "without the " + t.runtime + " runtime";
+                return Unfit.without(t.runtime);
             }
             long[] used = allocated.getOrDefault(node.name(), NOTHING_ALLOCATED);
+            if (used[2] >= maxInstancesPerNode) {
+                return Unfit.atInstanceLimit(maxInstancesPerNode);
+            }
             long cpuCapacity = node.usage().cpus() * 1000L;
             if (t.cpuRequest > 0 && cpuCapacity > 0 && used[0] + t.cpuRequest > cpuCapacity) {
-                return "with insufficient cpu";
+                return Unfit.insufficientCpu(t.cpuRequest);
             }
             long memoryCapacity = node.usage().memoryTotal();
             if (t.memoryRequest > 0 && memoryCapacity > 0 && used[1] + t.memoryRequest > memoryCapacity) {
-                return "with insufficient memory";
+                return Unfit.insufficientMemory(t.memoryRequest);
             }
             return null;
         }
@@ -338,23 +345,23 @@ final class Planner {
         }
 
         /** Instances of the workload being reconciled on {@code node}, counting this round's decisions. */
-        private long instancesOf(Template t, String node) {
+        private long instancesOf(WorkloadTemplate t, String node) {
             return sameWorkloadPerNode.getOrDefault(node, 0L);
         }
 
-        private void bind(Template t, NodeInfo node) {
+        private void bind(WorkloadTemplate t, NodeInfo node) {
             String instance = t.workload.name() + "-" + suffixes.get();
             Assignment a = new Assignment(t.workload.namespace(), t.workload.name(), instance, node.name(),
                     t.workload.kind(), t.hash, t.workload.pod(), t.workload.bundles());
             create.add(a);
-            allocate(node.name(), requests(a), +1);
+            allocate(node.name(), WorkloadTemplate.requests(a), +1);
             sameWorkloadPerNode.merge(node.name(), 1L, Long::sum);
         }
 
         private void remove(Placed p) {
             if (deleted.add(p)) {
                 delete.add(p);
-                allocate(p.node(), requests(p.assignment()), -1);
+                allocate(p.node(), WorkloadTemplate.requests(p.assignment()), -1);
                 sameWorkloadPerNode.computeIfPresent(p.node(), (n, c) -> c - 1);
             }
         }
@@ -385,71 +392,4 @@ final class Planner {
         }
     }
 
-    static long[] requests(Assignment a) {
-        long cpu = 0;
-        long memory = 0;
-        if (a.pod() != null) {
-            for (Container c : a.pod().containers()) {
-                cpu += c.resources().cpuRequestMillis();
-                memory += c.resources().memoryRequestBytes();
-            }
-        }
-        return new long[] { cpu, memory };
-    }
-
-    /** A workload with what placement needs of it worked out once. */
-    private static final class Template {
-        final Workload workload;
-        final String hash;
-        final String runtime;
-        final long cpuRequest;
-        final long memoryRequest;
-
-        Template(Workload workload, String hash) {
-            this.workload = workload;
-            this.hash = hash;
-            this.runtime = workload.kind() == Kind.BUNDLE_DEPLOYMENT ? WorkloadRuntime.BUNDLE : WorkloadRuntime.DOCKER;
-            long[] requests = requests(new Assignment(workload.namespace(), workload.name(), "", "", workload.kind(), hash,
-                    workload.pod(), workload.bundles()));
-            this.cpuRequest = requests[0];
-            this.memoryRequest = requests[1];
-        }
-
-        boolean perNode() {
-            return workload.kind() == Kind.DAEMON_SET
-                    || workload.bundles() != null && workload.bundles().mode() == BundleSet.Mode.ALL_NODES;
-        }
-
-        int replicas() {
-            return workload.pod() != null ? workload.pod().replicas() : workload.bundles().replicas();
-        }
-
-        Map<String, String> nodeSelector() {
-            return workload.pod() != null ? workload.pod().nodeSelector() : workload.bundles().nodeSelector();
-        }
-
-        boolean matchesSelector(NodeInfo node) {
-            return nodeSelector().entrySet().stream().allMatch(e -> e.getValue().equals(node.labels().get(e.getKey())));
-        }
-
-        /** Per-node workloads: on every node that matches and has the runtime, cordoned or not. */
-        boolean selects(NodeInfo node) {
-            return matchesSelector(node) && (node.runtimes().contains(runtime) || node.status() != NodeStatus.Ready);
-        }
-
-        /** How long instances stay on a NotReady node; null = for ever. */
-        Duration notReadyTolerance(Duration byDefault) {
-            if (workload.pod() == null) {
-                return byDefault;
-            }
-            for (Toleration t : workload.pod().tolerations()) {
-                boolean keyMatches = t.key().isEmpty() && "Exists".equals(t.operator()) || NOT_READY_TAINTS.contains(t.key());
-                boolean effectMatches = t.effect().isEmpty() || "NoExecute".equals(t.effect());
-                if (keyMatches && effectMatches) {
-                    return t.tolerationSeconds() == null ? null : Duration.ofSeconds(t.tolerationSeconds());
-                }
-            }
-            return byDefault;
-        }
-    }
 }

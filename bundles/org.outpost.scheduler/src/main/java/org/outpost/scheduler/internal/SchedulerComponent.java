@@ -60,6 +60,10 @@ public class SchedulerComponent {
 
         @AttributeDefinition(description = "Bindings written to the store at once (they share commits)", min = "1")
         int bindParallelism() default 8;
+
+        @AttributeDefinition(description = "Instances one node may run, of every workload together (Kubernetes' max pods);"
+                + " a node at its limit takes no more", min = "1")
+        int maxInstancesPerNode() default Planner.DEFAULT_MAX_INSTANCES_PER_NODE;
     }
 
     @Reference
@@ -90,7 +94,8 @@ public class SchedulerComponent {
 
     @Activate
     void activate(Config config) {
-        planner = new Planner(Duration.ofSeconds(config.evictionTimeoutSeconds()), new SpecHash(), SchedulerComponent::suffix);
+        planner = new Planner(Duration.ofSeconds(config.evictionTimeoutSeconds()), new SpecHash(), SchedulerComponent::suffix,
+                config.maxInstancesPerNode());
         loop = Executors.newSingleThreadScheduledExecutor(named("outpost-scheduler"));
         binders = Executors.newFixedThreadPool(config.bindParallelism(), named("outpost-scheduler-bind"));
         watch = store.watch("/registry/", store.revision(), event -> {
@@ -100,7 +105,8 @@ public class SchedulerComponent {
             }
         });
         loop.scheduleWithFixedDelay(this::requestRound, 0, 1, TimeUnit.SECONDS);
-        LOG.info("Scheduler started (eviction after {} s NotReady)", config.evictionTimeoutSeconds());
+        LOG.info("Scheduler started (eviction after {} s NotReady, at most {} instances per node)", config.evictionTimeoutSeconds(),
+                config.maxInstancesPerNode());
     }
 
     @Deactivate

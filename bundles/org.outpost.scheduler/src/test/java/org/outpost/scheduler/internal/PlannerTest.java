@@ -137,8 +137,10 @@ class PlannerTest {
         Plan plan = plan(List.of(big), nodes);
 
         assertTrue(plan.create().isEmpty());
-        assertEquals("2 of 2 replicas unschedulable: 0/4 nodes are available: 1 NotReady, 1 cordoned, "
-                + "1 with insufficient memory, 1 without the docker runtime", plan.progress().get("default/big").problem());
+        assertEquals("2 of 2 replicas unschedulable: 0/4 nodes are available: 1 NotReady (start its agent, or edge:node-delete down),"
+                + " 1 cordoned (edge:uncordon closed), 1 with insufficient memory (requests 16Gi; lower resources.requests.memory"
+                + " or free some), 1 without the docker runtime (start the agent with --runtime docker)",
+                plan.progress().get("default/big").problem());
     }
 
     @Test
@@ -151,7 +153,8 @@ class PlannerTest {
         // a1 has 4 cpus = 4000m: two instances of 1500m fit, the third does not
         assertEquals(2, plan.create().size());
         assertTrue(plan.create().stream().allMatch(a -> a.node().equals("a1")));
-        assertEquals("1 of 3 replicas unschedulable: 0/2 nodes are available: 1 not matching nodeSelector, 1 with insufficient cpu",
+        assertEquals("1 of 3 replicas unschedulable: 0/2 nodes are available: 1 not matching nodeSelector site=a"
+                + " (edge:label b1 site=a), 1 with insufficient cpu (requests 1500m; lower resources.requests.cpu or free some)",
                 plan.progress().get("default/w").problem());
     }
 
@@ -299,5 +302,65 @@ class PlannerTest {
                 ? node(n.name(), NodeStatus.NotReady, notReadyFor, n.cordoned(), n.labels(), n.runtimes(), n.usage().cpus(),
                         n.usage().memoryTotal())
                 : n).toList();
+    }
+
+    @Test
+    void reasonsNameTheFixAndCountNodesThatShareOne() {
+        Workload w = deployment("w", 1, "outpost/busybox:1", Resources.NONE, Map.of("zone", "boiler", "tier", "hot"), List.of());
+        List<NodeInfo> nodes = List.of(ready("gw-1"), ready("gw-2", "zone=boiler"), ready("gw-3", "zone=north"),
+                node("gw-4", NodeStatus.Ready, Duration.ofHours(1), true, Map.of(), List.of("docker"), 4, 8 * GIB),
+                node("gw-5", NodeStatus.Ready, Duration.ofHours(1), true, Map.of(), List.of("docker"), 4, 8 * GIB));
+
+        assertEquals("1 of 1 replicas unschedulable: 0/5 nodes are available: 2 cordoned (edge:uncordon NODE),"
+                + " 3 not matching nodeSelector tier=hot,zone=boiler (edge:label NODE tier=hot zone=boiler)",
+                plan(List.of(w), nodes).progress().get("default/w").problem());
+
+        Workload bundles = new Workload(Kind.BUNDLE_DEPLOYMENT, "b", "default", Map.of(), null,
+                new BundleSet(List.of("mvn:a/b/1"), null, Map.of(), BundleSet.Mode.REPLICAS, 1));
+        List<NodeInfo> dockerOnly = List.of(node("gw-1", NodeStatus.Ready, Duration.ofHours(1), false, Map.of(), List.of("docker"), 4,
+                8 * GIB));
+        assertEquals("1 of 1 replicas unschedulable: 0/1 nodes are available: 1 without the bundle runtime"
+                + " (the node's org.outpost.runtime.bundle bundle must be active)",
+                plan(List.of(bundles), dockerOnly).progress().get("default/b").problem());
+    }
+
+    @Test
+    void aPerNodeWorkloadSaysWhyAndWhatToDoPerNode() {
+        List<NodeInfo> nodes = List.of(ready("gw-1", "sensors=yes"),
+                node("gw-2", NodeStatus.Ready, Duration.ofHours(1), false, Map.of("sensors", "yes"), List.of("bundle"), 4, 8 * GIB));
+        Workload ds = daemonSet("collector", Map.of("sensors", "yes"));
+        Planner small = new Planner(Duration.ofSeconds(30), new SpecHash(), () -> "i" + names.incrementAndGet(), 1);
+        Plan first = small.plan(List.of(deployment("busy", 1, "outpost/busybox:1", Resources.NONE, Map.of("sensors", "yes"),
+                List.of())), List.of(nodes.get(0)), placed, NOW);
+        bind(first, InstanceStatus.Phase.Running);
+
+        Plan plan = small.plan(List.of(deployment("busy", 1, "outpost/busybox:1", Resources.NONE, Map.of("sensors", "yes"),
+                List.of()), ds), nodes, placed, NOW);
+
+        assertTrue(plan.create().isEmpty(), plan.create().toString());
+        assertEquals("cannot run on gw-1 (at their instance limit of 1; --max-instances-per-node)",
+                plan.progress().get("default/collector").problem(), "gw-2 has no docker runtime, and is not selected");
+    }
+
+    @Test
+    void aNodeAtItsInstanceLimitIsFilteredOut() {
+        Planner limited = new Planner(Duration.ofSeconds(30), new SpecHash(), () -> "i" + names.incrementAndGet(), 2);
+        List<NodeInfo> nodes = List.of(ready("gw-1"), ready("gw-2"));
+
+        Plan plan = limited.plan(List.of(deployment("thermo", 5)), nodes, placed, NOW);
+
+        assertEquals(Map.of("gw-1", 2L, "gw-2", 2L), plan.create().stream()
+                .collect(Collectors.groupingBy(Assignment::node, Collectors.counting())));
+        assertEquals("1 of 5 replicas unschedulable: 0/2 nodes are available: 2 at their instance limit of 2 (--max-instances-per-node)",
+                plan.progress().get("default/thermo").problem());
+    }
+
+    @Test
+    void theDefaultLimitIsKubernetesMaxPods() {
+        Plan plan = plan(List.of(deployment("many", 111)), List.of(ready("gw-1")));
+
+        assertEquals(110, plan.create().size());
+        assertEquals("1 of 111 replicas unschedulable: 0/1 nodes are available: 1 at their instance limit of 110 (--max-instances-per-node)",
+                plan.progress().get("default/many").problem());
     }
 }

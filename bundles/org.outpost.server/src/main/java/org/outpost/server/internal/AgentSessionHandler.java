@@ -1,9 +1,6 @@
 package org.outpost.server.internal;
 
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -150,12 +147,8 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
                         + " is not supported; this server speaks " + PROTOCOL);
                 return;
             }
-            Map<String, String> labels = new HashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = message.path("labels").fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
-                labels.put(e.getKey(), e.getValue().asText());
-            }
-            server.registry().hello(node, certSerial, address, message.path("version").asText(""), labels,
+            StartLabels labels = StartLabels.of(message.path("labels"));
+            server.registry().hello(node, certSerial, address, message.path("version").asText(""), labels.accepted(),
                     usage(message.path("usage")));
             server.registry().runtimes(node, strings(message.path("runtimes")));
             server.sessions().open(node, channel);
@@ -167,6 +160,14 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
             welcome.put("revision", current);
             welcome.set("node", NodeJson.of(server.json(), server.registry().get(node).orElseThrow()));
             send(welcome);
+            String dropped = labels.warning();
+            if (dropped != null) {
+                LOG.warn("Agent {}: {}", node, dropped);
+                ObjectNode warning = server.json().createObjectNode();
+                warning.put("type", "warning");
+                warning.put("message", dropped);
+                send(warning);
+            }
             // Never replay from before the node's current registration: an earlier deletion is not news to it.
             long registered = server.store().get(NodeRegistryService.specKey(node)).map(KeyValue::createRevision).orElse(current);
             watchOwnSpec(Math.max(registered - 1, Math.min(message.path("lastRevision").asLong(0), current)));
@@ -230,18 +231,21 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
     private void sendAssignments() {
         assignmentsQueued.set(false);
         long revision = server.store().revision();
-        ObjectNode out = server.json().createObjectNode();
-        out.put("type", "assignments");
-        out.put("revision", revision);
-        com.fasterxml.jackson.databind.node.ArrayNode items = out.putArray("items");
+        java.util.List<String> items = new java.util.ArrayList<>();
         for (KeyValue kv : server.store().list(WorkloadKeys.assignmentsOf(node))) {
             try {
-                items.add(server.json().readTree(kv.value()));
+                JsonNode item = server.json().readTree(kv.value());
+                if (item != null && item.isObject()) {
+                    items.add(server.json().writeValueAsString(item));
+                }
             } catch (IOException e) {
                 LOG.warn("Assignment {} is unreadable; not sent: {}", kv.key(), e.getMessage());
             }
         }
-        send(out);
+        for (String frame : AssignmentFrames.of(revision, items, AssignmentFrames.MAX_FRAME_BYTES)) {
+            channel.write(new TextWebSocketFrame(frame));
+        }
+        channel.flush();
     }
 
     /**

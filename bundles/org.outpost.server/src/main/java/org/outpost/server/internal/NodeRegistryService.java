@@ -23,6 +23,7 @@ import org.outpost.api.NodeStatus;
 import org.outpost.api.NodeUsage;
 import org.outpost.api.OutpostException;
 import org.outpost.api.StoreConflictException;
+import org.outpost.workload.LabelRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -251,6 +252,7 @@ final class NodeRegistryService implements NodeRegistry {
 
     @Override
     public NodeInfo label(String name, Map<String, String> set, Set<String> remove) {
+        checkLabelEdit(name, set);
         String key = StoreKeys.NODES + name;
         for (int attempt = 0; attempt < 10; attempt++) {
             KeyValue kv = store.get(key).orElseThrow(() -> new OutpostException(ErrorCode.NOT_FOUND, "node " + name + " not found"));
@@ -258,6 +260,10 @@ final class NodeRegistryService implements NodeRegistry {
             Map<String, String> labels = new LinkedHashMap<>(spec.labels());
             remove.forEach(labels::remove);
             labels.putAll(set);
+            if (labels.size() > LabelRules.MAX_LABELS && labels.size() > spec.labels().size()) {
+                throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "node " + name + " would have " + labels.size()
+                        + " labels; a node has at most " + LabelRules.MAX_LABELS + " (remove some with edge:label " + name + " KEY-)");
+            }
             try {
                 store.compareAndSet(key, kv.modRevision(), write(spec.withLabels(labels)));
                 return get(name).orElseThrow();
@@ -266,6 +272,15 @@ final class NodeRegistryService implements NodeRegistry {
             }
         }
         throw new OutpostException(ErrorCode.CONFLICT, "node " + name + " is being changed concurrently; try again");
+    }
+
+    /** Kubernetes' rules for what an admin sets; removing is always allowed, whatever the key. */
+    private static void checkLabelEdit(String name, Map<String, String> set) {
+        List<String> problems = new ArrayList<>();
+        set.forEach((k, v) -> LabelRules.problem(k, v).ifPresent(problems::add));
+        if (!problems.isEmpty()) {
+            throw new OutpostException(ErrorCode.INVALID_ARGUMENT, "node " + name + " not labeled: " + String.join("; ", problems));
+        }
     }
 
     @Override

@@ -35,6 +35,7 @@ import org.outpost.api.NodeRegistry;
 import org.outpost.api.ServerState;
 import org.outpost.security.CertifiedKey;
 import org.outpost.security.ClusterCa;
+import org.outpost.workload.WorkloadLimits;
 import org.outpost.workload.WorkloadLogs;
 import org.outpost.workload.WorkloadRegistry;
 import org.slf4j.Logger;
@@ -92,6 +93,12 @@ public class ServerComponent {
 
         @AttributeDefinition(description = "Seconds an admin API connection may stay idle between requests", min = "1")
         int idleTimeoutSeconds() default 60;
+
+        @AttributeDefinition(description = "Replicas one workload may ask for; more is refused", min = "1")
+        int maxReplicasPerWorkload() default WorkloadLimits.DEFAULT_MAX_REPLICAS_PER_WORKLOAD;
+
+        @AttributeDefinition(description = "Workloads the cluster may hold, all namespaces together; more is refused", min = "1")
+        int maxWorkloads() default WorkloadLimits.DEFAULT_MAX_WORKLOADS;
     }
 
     @Reference
@@ -121,7 +128,8 @@ public class ServerComponent {
         workers = Executors.newFixedThreadPool(4, named("outpost-server-worker"));
         AgentSessions sessions = new AgentSessions();
         LogStreams logs = new LogStreams(sessions, json);
-        WorkloadRegistryService workloads = new WorkloadRegistryService(store, json, clock);
+        WorkloadRegistryService workloads = new WorkloadRegistryService(store, json, clock,
+                new WorkloadLimits(config.maxReplicasPerWorkload(), config.maxWorkloads()));
         DeviceHub devices = new DeviceHub(store, sessions, json, config.readingHistory(), ingest::current, System::nanoTime);
         nodeDeletions = devices.forgetDeletedNodes();
         ServerContext server = new ServerContext(node, store, ca, registry, tokens, admin, new ServerMetrics(),

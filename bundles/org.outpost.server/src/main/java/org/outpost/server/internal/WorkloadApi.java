@@ -73,7 +73,7 @@ final class WorkloadApi {
         }
         List<Workload> parsed;
         try {
-            parsed = new ManifestParser().parse(text, "manifest");
+            parsed = new ManifestParser().parse(text, "manifest", ctx.workloads().limits());
         } catch (ManifestException e) {
             ObjectNode error = ctx.json().createObjectNode();
             error.put("code", ErrorCode.INVALID_ARGUMENT.wireName());
@@ -109,10 +109,18 @@ final class WorkloadApi {
     private ApiResponse scale(String namespace, String name, byte[] body) throws IOException {
         JsonNode request = ctx.json().readTree(body);
         JsonNode replicas = request == null ? null : request.get("replicas");
-        if (replicas == null || !replicas.canConvertToInt() || !replicas.isIntegralNumber()) {
+        if (replicas == null || !replicas.isIntegralNumber()) {
             return ApiResponse.error(ErrorCode.INVALID_ARGUMENT, "body must be {\"replicas\": <whole number>}");
         }
         StoredWorkload stored = find(namespace, name);
+        // beyond an int is beyond any limit: refused with the limit's sentence, never clamped
+        if (!replicas.canConvertToInt() && replicas.bigIntegerValue().signum() > 0) {
+            return ApiResponse.error(ErrorCode.INVALID_ARGUMENT, ctx.workloads().limits().tooManyReplicas(
+                    stored.workload().kind().manifestName() + " " + namespace + "/" + name, replicas.asText()));
+        }
+        if (!replicas.canConvertToInt()) {
+            return ApiResponse.error(ErrorCode.INVALID_ARGUMENT, "replicas must be 0 or more, got " + replicas.asText());
+        }
         ctx.workloads().apply(List.of(stored.workload().scaled(replicas.asInt())));
         return ok(json(find(namespace, name)));
     }

@@ -19,8 +19,10 @@ import org.outpost.workload.BundleSet;
 import org.outpost.workload.Instance;
 import org.outpost.workload.InstanceStatus;
 import org.outpost.workload.Kind;
+import org.outpost.workload.ManifestParser;
 import org.outpost.workload.PodTemplate;
 import org.outpost.workload.WorkloadKeys;
+import org.outpost.workload.WorkloadLimits;
 import org.outpost.workload.WorkloadProgress;
 import org.outpost.workload.StoredWorkload;
 import org.outpost.workload.Workload;
@@ -35,14 +37,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * them loses, the ones already written are put back, so a manifest is taken whole or not at all.
  */
 final class WorkloadRegistryService implements WorkloadRegistry {
+    /** A workload's stored JSON at most: an assignment carries its template, and must fit an agent's frame with room to spare. */
+    static final int MAX_WORKLOAD_BYTES = 256 * 1024;
     private final ClusterStore store;
     private final ObjectMapper json;
     private final Clock clock;
+    private final WorkloadLimits limits;
 
     WorkloadRegistryService(ClusterStore store, ObjectMapper json, Clock clock) {
+        this(store, json, clock, WorkloadLimits.DEFAULTS);
+    }
+
+    WorkloadRegistryService(ClusterStore store, ObjectMapper json, Clock clock, WorkloadLimits limits) {
         this.store = store;
         this.json = json;
         this.clock = clock;
+        this.limits = limits;
+    }
+
+    @Override
+    public WorkloadLimits limits() {
+        return limits;
     }
 
     /**
@@ -55,6 +70,7 @@ final class WorkloadRegistryService implements WorkloadRegistry {
 
     @Override
     public List<Applied> apply(List<Workload> workloads) {
+        refuseBeyondLimits(workloads);
         List<Applied> outcomes = new ArrayList<>();
         List<Runnable> undo = new ArrayList<>();
         try {
@@ -91,6 +107,39 @@ final class WorkloadRegistryService implements WorkloadRegistry {
             }
             throw new OutpostException(ErrorCode.CONFLICT,
                     "another change to these workloads got in first; nothing was applied, try again");
+        }
+    }
+
+    /**
+     * Everything {@link #limits()} and the agents' frame size refuse, before anything is written:
+     * one manifest's worth of workloads, each within its replicas and stored size, and room in the cluster.
+     */
+    private void refuseBeyondLimits(List<Workload> workloads) {
+        if (workloads.size() > ManifestParser.MAX_WORKLOADS) {
+            throw new OutpostException(ErrorCode.INVALID_ARGUMENT, workloads.size() + " workloads at once; a manifest may hold at most "
+                    + ManifestParser.MAX_WORKLOADS + "; split it into several files");
+        }
+        int added = 0;
+        for (Workload workload : workloads) {
+            String what = workload.kind().manifestName() + " " + workload.namespace() + "/" + workload.name();
+            limits.replicasProblem(what, WorkloadLimits.replicasOf(workload)).ifPresent(why -> {
+                throw new OutpostException(ErrorCode.INVALID_ARGUMENT, why);
+            });
+            int bytes = write(workload).length;
+            if (bytes > MAX_WORKLOAD_BYTES) {
+                throw new OutpostException(ErrorCode.INVALID_ARGUMENT, what + " is " + bytes + " bytes when stored; a workload may have at most "
+                        + MAX_WORKLOAD_BYTES + " (256 KiB), so that every node's assignments reach it");
+            }
+            if (store.get(key(workload.namespace(), workload.name())).isEmpty()) {
+                added++;
+            }
+        }
+        if (added > 0) {
+            int existing = store.list(WorkloadKeys.WORKLOADS).size();
+            if (existing + added > limits.maxWorkloads()) {
+                throw new OutpostException(ErrorCode.FORBIDDEN, "the cluster has " + existing + " workloads and may have at most "
+                        + limits.maxWorkloads() + " (maxWorkloads in etc/org.outpost.server.cfg); delete some with edge:delete first");
+            }
         }
     }
 

@@ -501,4 +501,70 @@ class AgentSessionHandlerTest {
         org.junit.jupiter.api.Assertions.assertThrows(org.outpost.api.OutpostException.class, () -> server.context.logs().stream("gw-absent", "default/x-aaaaa", -1,
                 false, null));
     }
+
+    @Test
+    void invalidStartLabelsAreDroppedWithAWarningAndTheChannelStays() throws Exception {
+        server.registry.registerJoin(NODE, SERIAL);
+        Agent agent = new Agent(NODE, SERIAL);
+        ObjectNode hello = hello(0);
+        String huge = "x".repeat(600 * 1024);
+        hello.putObject("labels").put("site", "plant-a").put("notes", huge).put("Bad Key", "v");
+
+        agent.send(hello);
+
+        JsonNode welcome = agent.next("welcome", "the welcome");
+        assertEquals("{\"site\":\"plant-a\"}", welcome.path("node").path("labels").toString());
+        JsonNode warning = agent.next("warning", "the warning about the dropped labels");
+        String message = warning.path("message").asText();
+        assertTrue(message.startsWith("2 start labels were not applied (correct --labels at the agent's next start; labels follow"
+                + " Kubernetes' rules, see docs/limits.md): invalid label key \"Bad Key\": the name must start and end"),
+                message);
+        assertTrue(message.contains("invalid value \"xxxxxxxxxxxxxxxxxxxx…\" (614400 characters) for label notes: must be at most 63"
+                + " characters"), message);
+        assertTrue(message.length() < 1000, "the value is not repeated: " + message.length());
+        assertEquals(Map.of("site", "plant-a"), server.registry.get(NODE).orElseThrow().labels());
+
+        agent.send(heartbeat(1));
+        assertEquals(1, agent.next("ack", "the ack: the channel stays").path("seq").asLong());
+        assertTrue(agent.channel.isOpen());
+    }
+
+    @Test
+    void aLongAssignmentListGoesInChunksUnderHalfAMebibyte() throws Exception {
+        server.registry.registerJoin(NODE, SERIAL);
+        Set<String> instances = new java.util.TreeSet<>();
+        for (int i = 0; i < 40; i++) {
+            String instance = "thermo-" + (10000 + i);
+            instances.add(instance);
+            server.store.put(WorkloadKeys.ASSIGNMENTS + NODE + "/default/" + instance, largeAssignmentJson(instance, 20 * 1024));
+        }
+        Agent agent = new Agent(NODE, SERIAL);
+        agent.send(hello(server.store.revision()));
+        agent.next("welcome", "the welcome");
+
+        JsonNode first = agent.assignments("the first chunk");
+        long revision = first.path("revision").asLong();
+        int chunks = first.path("chunks").asInt();
+        assertEquals(2, chunks, "40 × 20 KiB in frames of at most 512 KiB");
+        Set<String> received = new java.util.TreeSet<>();
+        JsonNode chunk = first;
+        for (int i = 0; i < chunks; i++) {
+            if (i > 0) {
+                chunk = agent.assignments("chunk " + i);
+            }
+            assertEquals(i, chunk.path("chunk").asInt(), "chunks in order");
+            assertEquals(chunks, chunk.path("chunks").asInt());
+            assertEquals(revision, chunk.path("revision").asLong(), "one revision for all chunks");
+            assertTrue(server.json.writeValueAsBytes(chunk).length <= AssignmentFrames.MAX_FRAME_BYTES, "under 512 KiB");
+            chunk.path("items").forEach(item -> received.add(item.path("instance").asText()));
+        }
+        assertEquals(instances, received, "every assignment, once");
+    }
+
+    private byte[] largeAssignmentJson(String instance, int envBytes) throws Exception {
+        Assignment a = new Assignment("default", "thermo", instance, NODE, Kind.DEPLOYMENT, "abc1234567",
+                new PodTemplate(1, Map.of(), Map.of(), List.of(new Container("main", "outpost/busybox:1", List.of(), List.of(),
+                        Map.of("PAYLOAD", "p".repeat(envBytes)), Resources.NONE)), RestartPolicy.ALWAYS, Map.of(), List.of()), null);
+        return server.json.writeValueAsBytes(a);
+    }
 }

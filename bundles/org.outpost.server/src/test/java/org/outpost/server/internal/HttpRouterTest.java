@@ -517,7 +517,50 @@ class HttpRouterTest {
         JsonNode problem = error.path("problems").get(0);
         assertEquals(9, problem.path("line").asInt(), error.toString());
         assertEquals("spec.template.spec.containers[0].ports", problem.path("field").asText());
-        assertEquals("not supported by Outpost", problem.path("message").asText());
+        assertEquals("Outpost containers run with network mode none; remove ports", problem.path("message").asText());
         assertEquals(0, get("/v1/workloads").json().path("items").size());
+    }
+
+    @Test
+    void replicasBeyondTheLimitAreRefusedNotClamped() throws Exception {
+        JsonNode error = exchange(HttpMethod.POST, "/v1/workloads", admin, THERMO.replace("replicas: 3", "replicas: 100000"))
+                .error(400, "invalid_argument");
+        JsonNode problem = error.path("problems").get(0);
+        assertEquals(5, problem.path("line").asInt(), error.toString());
+        assertEquals("spec.replicas", problem.path("field").asText());
+        assertEquals(0, get("/v1/workloads").json().path("items").size(), "nothing applied");
+
+        assertEquals(201, exchange(HttpMethod.POST, "/v1/workloads", admin, THERMO).status());
+        String limit = "a workload may have at most 1000 (maxReplicasPerWorkload in etc/org.outpost.server.cfg)";
+        assertEquals("Deployment default/thermo asks for 1001 replicas; " + limit,
+                exchange(HttpMethod.POST, "/v1/workloads/default/thermo/scale", admin, "{\"replicas\": 1001}")
+                        .error(400, "invalid_argument").path("message").asText());
+        assertEquals("Deployment default/thermo asks for 99999999999 replicas; " + limit,
+                exchange(HttpMethod.POST, "/v1/workloads/default/thermo/scale", admin, "{\"replicas\": 99999999999}")
+                        .error(400, "invalid_argument").path("message").asText());
+        assertEquals(3, get("/v1/workloads/default/thermo").json().path("spec").path("pod").path("replicas").asInt());
+        assertEquals(200, exchange(HttpMethod.POST, "/v1/workloads/default/thermo/scale", admin, "{\"replicas\": 1000}").status());
+    }
+
+    @Test
+    void nodeLabelsFollowKubernetesRules() throws Exception {
+        join("gw-1", NodeKeys.generateKeyPair());
+        assertEquals(200, exchange(HttpMethod.PATCH, "/v1/nodes/gw-1", admin, "{\"labels\":{\"site\":\"plant-a\"}}").status());
+
+        String huge = "x".repeat(600 * 1024);
+        JsonNode error = exchange(HttpMethod.PATCH, "/v1/nodes/gw-1", admin, "{\"labels\":{\"notes\":\"" + huge + "\"}}")
+                .error(400, "invalid_argument");
+        assertEquals("node gw-1 not labeled: invalid value \"" + "x".repeat(20) + "…\" (614400 characters) for label notes:"
+                + " must be at most 63 characters", error.path("message").asText());
+        exchange(HttpMethod.PATCH, "/v1/nodes/gw-1", admin, "{\"labels\":{\"Bad.Prefix/x\":\"1\"}}").error(400, "invalid_argument");
+
+        StringBuilder many = new StringBuilder("{\"labels\":{");
+        for (int i = 0; i < 64; i++) {
+            many.append(i == 0 ? "" : ",").append("\"l").append(i).append("\":\"v\"");
+        }
+        JsonNode tooMany = exchange(HttpMethod.PATCH, "/v1/nodes/gw-1", admin, many + "}}").error(400, "invalid_argument");
+        assertEquals("node gw-1 would have 65 labels; a node has at most 64 (remove some with edge:label gw-1 KEY-)",
+                tooMany.path("message").asText());
+        assertEquals(Map.of("site", "plant-a"), server.registry.get("gw-1").orElseThrow().labels(), "nothing changed");
     }
 }

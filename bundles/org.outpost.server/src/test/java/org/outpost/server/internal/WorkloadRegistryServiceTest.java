@@ -25,6 +25,7 @@ import org.outpost.workload.Applied;
 import org.outpost.workload.ManifestParser;
 import org.outpost.workload.StoredWorkload;
 import org.outpost.workload.Workload;
+import org.outpost.workload.WorkloadLimits;
 
 class WorkloadRegistryServiceTest {
     private static final String TWO = """
@@ -179,5 +180,66 @@ class WorkloadRegistryServiceTest {
         public String describe() {
             return delegate.describe();
         }
+    }
+
+    @Test
+    void replicasBeyondTheLimitAreRefusedAndNothingIsWritten() {
+        WorkloadRegistryService registry = new WorkloadRegistryService(store, ServerFixture.newJson(),
+                new MutableClock(ServerFixture.START), new WorkloadLimits(5, 100));
+        List<Workload> parsed = parser.parse(TWO.replace("replicas: 3", "replicas: 6"), "two.yaml");
+
+        OutpostException e = assertThrows(OutpostException.class, () -> registry.apply(parsed));
+
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+        assertEquals("Deployment default/thermo asks for 6 replicas; a workload may have at most 5"
+                + " (maxReplicasPerWorkload in etc/org.outpost.server.cfg)", e.getMessage());
+        assertEquals(List.of(), registry.list());
+        registry.apply(parser.parse(TWO.replace("replicas: 3", "replicas: 5"), "two.yaml"));
+        Workload thermo = registry.get("default", "thermo").orElseThrow().workload();
+        assertThrows(OutpostException.class, () -> registry.apply(List.of(thermo.scaled(6))), "scaling is held to it too");
+        assertEquals(5, registry.get("default", "thermo").orElseThrow().workload().pod().replicas());
+    }
+
+    @Test
+    void theClusterHoldsAtMostMaxWorkloads() {
+        WorkloadRegistryService registry = new WorkloadRegistryService(store, ServerFixture.newJson(),
+                new MutableClock(ServerFixture.START), new WorkloadLimits(10, 3));
+        registry.apply(parser.parse(TWO, "two.yaml"));
+        List<Workload> two = parser.parse(TWO.replace("name: thermo", "name: boiler").replace("name: modbus", "name: pump"), "more.yaml");
+
+        OutpostException e = assertThrows(OutpostException.class, () -> registry.apply(two));
+
+        assertEquals(ErrorCode.FORBIDDEN, e.code());
+        assertEquals("the cluster has 2 workloads and may have at most 3 (maxWorkloads in etc/org.outpost.server.cfg);"
+                + " delete some with edge:delete first", e.getMessage());
+        assertEquals(2, registry.list().size(), "nothing of the manifest was taken");
+        registry.apply(List.of(two.get(0)));
+        registry.apply(parser.parse(TWO.replace("replicas: 3", "replicas: 4"), "two.yaml")); // changing existing ones still works
+        assertEquals(3, registry.list().size());
+    }
+
+    @Test
+    void aWorkloadTooLargeForAnAgentsFrameIsRefused() {
+        WorkloadRegistryService registry = registry(store);
+        String big = TWO.replace("image: outpost/busybox:1}", "image: outpost/busybox:1, args: ['" + "a".repeat(300 * 1024) + "']}");
+
+        OutpostException e = assertThrows(OutpostException.class, () -> registry.apply(parser.parse(big, "big.yaml")));
+
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+        assertTrue(e.getMessage().startsWith("Deployment default/thermo is "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("bytes when stored; a workload may have at most 262144 (256 KiB),"
+                + " so that every node's assignments reach it"), e.getMessage());
+        assertEquals(List.of(), registry.list());
+    }
+
+    @Test
+    void atMostAHundredWorkloadsAtOnce() {
+        Workload thermo = parser.parse(TWO, "two.yaml").get(0);
+        List<Workload> many = new java.util.ArrayList<>();
+        for (int i = 0; i <= ManifestParser.MAX_WORKLOADS; i++) {
+            many.add(new Workload(thermo.kind(), "thermo-" + i, "default", thermo.labels(), thermo.pod(), null));
+        }
+        OutpostException e = assertThrows(OutpostException.class, () -> registry(store).apply(many));
+        assertEquals("101 workloads at once; a manifest may hold at most 100; split it into several files", e.getMessage());
     }
 }

@@ -43,8 +43,9 @@ public class DeployCommand extends EdgeAction {
         if (!Files.isRegularFile(path)) {
             throw new IllegalArgumentException("no manifest file " + path);
         }
-        if (Files.size(path) > ManifestParser.MAX_CHARACTERS * 4L) {
-            throw new IllegalArgumentException(path + " is too large for a manifest");
+        long size = Files.size(path);
+        if (size > ManifestParser.MAX_BYTES) {
+            throw new IllegalArgumentException(path + " " + ManifestParser.tooLarge(size)); // not read
         }
         String text;
         try {
@@ -54,7 +55,7 @@ public class DeployCommand extends EdgeAction {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + path + ": " + e.getMessage());
         }
-        List<Workload> parsed = (parser != null ? parser : new ManifestParser()).parse(text, path.getFileName().toString());
+        List<Workload> parsed = (parser != null ? parser : new ManifestParser()).parse(text, path.getFileName().toString(), workloads.limits());
         for (Applied applied : workloads.apply(parsed)) {
             out().println(applied + scale(applied.workload()));
         }

@@ -7,23 +7,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import org.outpost.workload.LabelRules;
 
 /**
  * Label arguments as kubectl takes them: {@code key=value} sets a label, {@code key-} removes one.
- * Keys and values follow the Kubernetes rules: a key is an optional DNS-subdomain prefix and a
- * slash, then a name of at most 63 letters, digits, {@code -}, {@code _} and {@code .} that starts
- * and ends with a letter or digit; a value is empty or follows the same rule as the name.
+ * Keys and values follow the Kubernetes rules, checked by {@link LabelRules} as the server checks
+ * them: a key is an optional DNS-subdomain prefix and a slash, then a name of at most 63 letters,
+ * digits, {@code -}, {@code _} and {@code .} that starts and ends with a letter or digit; a value
+ * is empty or follows the same rule as the name.
  */
 final class LabelArgs {
-
-    static final int MAX_NAME = 63;
-    static final int MAX_PREFIX = 253;
-
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
-    private static final Pattern PREFIX = Pattern.compile(
-            "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     /** What the arguments ask for. */
     record Changes(Map<String, String> set, Set<String> remove) {
@@ -73,43 +68,16 @@ final class LabelArgs {
 
     /** @throws IllegalArgumentException when {@code key} is not a valid label key */
     static void validateKey(String key) {
-        String name = key;
-        int slash = key.indexOf('/');
-        if (slash >= 0) {
-            String prefix = key.substring(0, slash);
-            name = key.substring(slash + 1);
-            if (prefix.isEmpty() || prefix.length() > MAX_PREFIX || !PREFIX.matcher(prefix).matches()) {
-                throw badKey(key, "the prefix before '/' must be a DNS subdomain (lower-case letters, digits,"
-                        + " '-' and '.') of at most " + MAX_PREFIX + " characters");
-            }
-            if (name.indexOf('/') >= 0) {
-                throw badKey(key, "a key has at most one '/'");
-            }
-        }
-        if (name.isEmpty()) {
-            throw badKey(key, "the name must not be empty");
-        }
-        if (name.length() > MAX_NAME) {
-            throw badKey(key, "the name must be at most " + MAX_NAME + " characters");
-        }
-        if (!NAME.matcher(name).matches()) {
-            throw badKey(key, "the name must start and end with a letter or digit and contain only letters,"
-                    + " digits, '-', '_' and '.'");
-        }
+        LabelRules.keyProblem(key).ifPresent(why -> {
+            throw new IllegalArgumentException("invalid label key " + LabelRules.quoted(key) + ": " + why);
+        });
     }
 
     /** @throws IllegalArgumentException when {@code value} is not a valid label value */
     static void validateValue(String key, String value) {
-        if (value.isEmpty()) {
-            return;
-        }
-        if (value.length() > MAX_NAME) {
-            throw badValue(key, value, "must be at most " + MAX_NAME + " characters");
-        }
-        if (!NAME.matcher(value).matches()) {
-            throw badValue(key, value, "must be empty or start and end with a letter or digit and contain only"
-                    + " letters, digits, '-', '_' and '.'");
-        }
+        LabelRules.problem(key, value).ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
     }
 
     /** {@code k=v,k=v} sorted by key, or {@code <none>}. */
@@ -120,13 +88,5 @@ final class LabelArgs {
         return new TreeMap<>(labels).entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(","));
-    }
-
-    private static IllegalArgumentException badKey(String key, String why) {
-        return new IllegalArgumentException("invalid label key \"" + key + "\": " + why);
-    }
-
-    private static IllegalArgumentException badValue(String key, String value, String why) {
-        return new IllegalArgumentException("invalid value \"" + value + "\" for label " + key + ": " + why);
     }
 }

@@ -1,5 +1,6 @@
 package org.outpost.shell.internal;
 
+import java.math.BigInteger;
 import java.util.List;
 
 import org.apache.karaf.shell.api.action.Argument;
@@ -11,6 +12,7 @@ import org.outpost.workload.BundleSet;
 import org.outpost.workload.Kind;
 import org.outpost.workload.StoredWorkload;
 import org.outpost.workload.Workload;
+import org.outpost.workload.WorkloadLimits;
 import org.outpost.workload.WorkloadRegistry;
 
 @Command(scope = "edge", name = "scale", description = "Sets how many instances a workload wants.",
@@ -31,8 +33,9 @@ public class ScaleCommand extends EdgeAction {
     @Override
     protected void run() throws Exception {
         WorkloadRegistry workloads = requireServer(registry, "workload");
-        int count = count(replicas);
+        BigInteger requested = requested(replicas);
         StoredWorkload stored = WorkloadNames.find(workloads, name);
+        int count = withinLimit(requested, workloads.limits(), stored.workload());
         if (stored.workload().kind() == Kind.BUNDLE_DEPLOYMENT && count < 1
                 && stored.workload().bundles().mode() == BundleSet.Mode.REPLICAS) {
             throw new IllegalArgumentException("a BundleDeployment in Replicas mode needs at least 1 replica; use edge:delete to remove it");
@@ -43,15 +46,20 @@ public class ScaleCommand extends EdgeAction {
                 + " (" + count + (count == 1 ? " replica)" : " replicas)"));
     }
 
-    private static int count(String text) {
-        try {
-            int n = Integer.parseInt(text.trim());
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message
+    private static BigInteger requested(String text) {
+        String digits = text.trim();
+        if (!digits.matches("\\+?[0-9]{1,40}")) {
+            throw new IllegalArgumentException("replicas must be a whole number, 0 or more, got '" + text + "'");
         }
-        throw new IllegalArgumentException("replicas must be a whole number, 0 or more, got '" + text + "'");
+        return new BigInteger(digits);
+    }
+
+    /** The count asked for; one beyond the limit is refused with the limit's sentence, never clamped. */
+    private static int withinLimit(BigInteger requested, WorkloadLimits limits, Workload workload) {
+        if (requested.compareTo(BigInteger.valueOf(limits.maxReplicasPerWorkload())) > 0) {
+            throw new IllegalArgumentException(limits.tooManyReplicas(workload.kind().manifestName() + " "
+                    + workload.namespace() + "/" + workload.name(), requested.toString()));
+        }
+        return requested.intValue();
     }
 }

@@ -95,4 +95,12 @@ class LabelArgsTest {
         assertEquals("<none>", LabelArgs.format(Map.of()));
         assertEquals("<none>", LabelArgs.format(null));
     }
+
+    @Test
+    void aHugeValueIsRefusedWithoutBeingRepeated() {
+        String huge = "x".repeat(600 * 1024);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LabelArgs.parse(List.of("notes=" + huge)));
+        assertEquals("invalid value \"xxxxxxxxxxxxxxxxxxxx…\" (614400 characters) for label notes: must be at most 63 characters",
+                e.getMessage());
+    }
 }

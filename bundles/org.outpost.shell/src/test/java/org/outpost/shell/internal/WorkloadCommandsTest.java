@@ -77,7 +77,8 @@ class WorkloadCommandsTest {
 
         CommandException e = assertThrows(CommandException.class, () -> deploy(file));
 
-        assertEquals("bad.yaml:9: spec.template.spec.containers[0].ports: not supported by Outpost", e.getMessage());
+        assertEquals("bad.yaml:9: spec.template.spec.containers[0].ports: Outpost containers run with network mode none; remove ports",
+                e.getMessage());
         assertTrue(registry.stored.isEmpty());
     }
 
@@ -164,6 +165,35 @@ class WorkloadCommandsTest {
         assertEquals("workload nope not found (see edge:workloads)",
                 assertThrows(CommandException.class, () -> scale("nope", "1")).getMessage());
         assertEquals(3, registry.get("default", "thermo").orElseThrow().workload().pod().replicas(), "nothing changed");
+    }
+
+    @Test
+    void replicasBeyondTheLimitAreRefusedNotClamped() throws Exception {
+        deploy(Files.writeString(dir.resolve("m.yaml"), MANIFEST));
+        String limit = "a workload may have at most 1000 (maxReplicasPerWorkload in etc/org.outpost.server.cfg)";
+
+        assertEquals("Deployment default/thermo asks for 1001 replicas; " + limit,
+                assertThrows(CommandException.class, () -> scale("thermo", "1001")).getMessage());
+        assertEquals("Deployment default/thermo asks for 99999999999 replicas; " + limit,
+                assertThrows(CommandException.class, () -> scale("thermo", "99999999999")).getMessage());
+        assertEquals(3, registry.get("default", "thermo").orElseThrow().workload().pod().replicas(), "nothing changed");
+        assertEquals("deployment/thermo scaled (1000 replicas)\n", scale("thermo", "1000"));
+
+        Path big = Files.writeString(dir.resolve("big.yaml"), MANIFEST.replace("replicas: 3", "replicas: 100000"));
+        assertEquals("big.yaml:5: spec.replicas: 100000 is more than the limit of 1000 replicas per workload"
+                + " (maxReplicasPerWorkload in etc/org.outpost.server.cfg)",
+                assertThrows(CommandException.class, () -> deploy(big)).getMessage());
+    }
+
+    @Test
+    void aManifestOverOneMebibyteIsRefusedUnread() throws Exception {
+        Path huge = Files.writeString(dir.resolve("huge.yaml"), "# " + "x".repeat(1 << 20) + "\n" + MANIFEST);
+
+        CommandException e = assertThrows(CommandException.class, () -> deploy(huge));
+
+        assertEquals(huge.toAbsolutePath() + " is " + Files.size(huge) + " bytes long; a manifest may have at most 1048576 bytes (1 MiB);"
+                + " split it into several files", e.getMessage());
+        assertEquals(List.of(), registry.list());
     }
 
     @Test

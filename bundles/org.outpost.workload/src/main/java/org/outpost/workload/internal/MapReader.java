@@ -43,7 +43,7 @@ final class MapReader {
             if (values.containsKey(key)) {
                 problems.add(keyNode, field, "given twice");
             } else if (!allowed.contains(key)) {
-                problems.add(keyNode, field, "not supported by Outpost");
+                problems.add(keyNode, field, UnsupportedFields.why(key));
             } else {
                 values.put(key, tuple.getValueNode());
                 keyLines.put(key, Problems.line(keyNode));
@@ -114,7 +114,8 @@ final class MapReader {
             }
             return Optional.of(value);
         } catch (NumberFormatException e) {
-            problems.add(values.get(key), child(key), "must be a whole number, got '" + text.get() + "'");
+            String why = text.get().matches("[0-9]{19,}") ? "is too large" : "must be a whole number";
+            problems.add(values.get(key), child(key), why + ", got '" + text.get() + "'");
             return Optional.empty();
         }
     }

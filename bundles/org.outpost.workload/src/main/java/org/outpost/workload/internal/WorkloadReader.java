@@ -17,25 +17,26 @@ import org.outpost.workload.BundleSet;
 import org.outpost.workload.Container;
 import org.outpost.workload.FeatureRef;
 import org.outpost.workload.Kind;
+import org.outpost.workload.LabelRules;
 import org.outpost.workload.PodTemplate;
 import org.outpost.workload.Resources;
 import org.outpost.workload.RestartPolicy;
 import org.outpost.workload.Toleration;
 import org.outpost.workload.Workload;
+import org.outpost.workload.WorkloadLimits;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads one YAML document into a {@link Workload}, reporting every problem to {@link Problems}. */
 public final class WorkloadReader {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)");
-    private static final Pattern LABEL_PREFIX = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
-    private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?");
     private static final Pattern MAVEN = Pattern.compile("mvn:[^/\\s]+/[^/\\s]+/[^/\\s]+(/[^/\\s]*){0,2}");
 
     private final Problems problems;
+    private final WorkloadLimits limits;
 
-    public WorkloadReader(Problems problems) {
+    public WorkloadReader(Problems problems, WorkloadLimits limits) {
         this.problems = problems;
+        this.limits = limits;
     }
 
     /** The workload, or empty when the document has problems (they are in {@link Problems}). */
@@ -76,8 +77,8 @@ public final class WorkloadReader {
     private PodTemplate podSpec(MapReader top, Kind kind) {
         Set<String> specFields = kind == Kind.DEPLOYMENT ? Set.of("replicas", "selector", "template") : Set.of("selector", "template");
         MapReader spec = top.requiredMap("spec", specFields);
-        int replicas = kind == Kind.DEPLOYMENT ? (int) Math.min(Integer.MAX_VALUE, spec.whole("replicas", 0).orElse(1L)) : 0;
-        Map<String, String> selector = spec.requiredMap("selector", Set.of("matchLabels")).stringMap("matchLabels");
+        int replicas = kind == Kind.DEPLOYMENT ? replicas(spec, 0).orElse(1) : 0;
+        Map<String, String> selector = labels(spec.requiredMap("selector", Set.of("matchLabels")), "matchLabels");
         MapReader template = spec.requiredMap("template", Set.of("metadata", "spec"));
         Map<String, String> templateLabels = template.map("metadata", Set.of("labels"))
                 .map(m -> labels(m, "labels")).orElse(Map.of());
@@ -234,11 +235,22 @@ public final class WorkloadReader {
             if (!spec.has("replicas")) {
                 problems.add(spec.node(), spec.child("replicas"), "is required when mode is Replicas");
             }
-            replicas = (int) Math.min(Integer.MAX_VALUE, spec.whole("replicas", 1).orElse(0L));
+            replicas = replicas(spec, 1).orElse(0);
         } else if (spec.has("replicas")) {
             problems.add(spec.at("replicas"), spec.child("replicas"), "only with mode: Replicas (AllNodes runs on every matching node)");
         }
         return new BundleSet(bundles, feature, labels(spec, "nodeSelector"), mode, replicas, deploymentPackage);
+    }
+
+    /** {@code replicas} within the server's limit: a larger count is refused, never clamped. */
+    private Optional<Integer> replicas(MapReader spec, int min) {
+        Optional<Long> replicas = spec.whole("replicas", min);
+        if (replicas.isPresent() && replicas.get() > limits.maxReplicasPerWorkload()) {
+            problems.add(spec.at("replicas"), spec.child("replicas"), replicas.get() + " is more than the limit of "
+                    + limits.maxReplicasPerWorkload() + " replicas per workload (maxReplicasPerWorkload in etc/org.outpost.server.cfg)");
+            return Optional.empty();
+        }
+        return replicas.map(Long::intValue);
     }
 
     private static boolean isPackageUrl(String location) {
@@ -275,22 +287,21 @@ public final class WorkloadReader {
         return value;
     }
 
-    /** Label maps (labels, selectors): Kubernetes' syntax for keys and values. */
+    /** Label maps (labels, selectors, nodeSelectors): Kubernetes' syntax for keys and values, at most 64. */
     private Map<String, String> labels(MapReader fields, String key) {
         Map<String, String> labels = fields.stringMap(key);
         for (Map.Entry<String, String> label : labels.entrySet()) {
             String labelKey = label.getKey();
-            int slash = labelKey.indexOf('/');
-            boolean keyOk = slash < 0 ? LABEL_NAME.matcher(labelKey).matches()
-                    : LABEL_PREFIX.matcher(labelKey.substring(0, slash)).matches()
-                            && LABEL_NAME.matcher(labelKey.substring(slash + 1)).matches();
-            if (!keyOk) {
-                problems.add(fields.at(key), fields.child(key) + "." + labelKey, "is not a valid label name");
-            } else if (!LABEL_VALUE.matcher(label.getValue()).matches()) {
-                problems.add(fields.at(key), fields.child(key) + "." + labelKey,
-                        "'" + label.getValue() + "' is not a valid label value (at most 63 letters, digits, '-', '_', '.')");
+            String field = fields.child(key) + "." + (labelKey.length() > 100 ? labelKey.substring(0, 20) + "…" : labelKey);
+            Optional<String> badKey = LabelRules.keyProblem(labelKey);
+            if (badKey.isPresent()) {
+                problems.add(fields.at(key), field, "is not a valid label name: " + badKey.get());
+            } else {
+                LabelRules.valueProblem(label.getValue()).ifPresent(why -> problems.add(fields.at(key), field,
+                        LabelRules.quoted(label.getValue()) + " is not a valid label value: it " + why));
             }
         }
+        LabelRules.tooMany(labels.size()).ifPresent(why -> problems.add(fields.at(key), fields.child(key), "has " + why));
         return labels;
     }
 }
