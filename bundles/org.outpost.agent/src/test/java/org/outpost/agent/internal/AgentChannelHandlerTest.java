@@ -28,7 +28,7 @@ class AgentChannelHandlerTest {
         @Override public long lastRevision() { return 0; }
         @Override public ObjectNode usageJson(ObjectMapper json) { return json.createObjectNode(); }
         @Override public List<String> runtimes() { return List.of(); }
-        @Override public void welcomed(JsonNode welcome) { }
+        @Override public void welcomed(io.netty.channel.Channel channel, JsonNode welcome) { }
         @Override public void assigned(JsonNode assignments) { assigned.add(assignments); }
         @Override public void logsRequested(JsonNode request) { }
         @Override public void logsStopped(long stream) { }

@@ -20,7 +20,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
@@ -59,7 +58,7 @@ final class HttpsServer implements AutoCloseable {
                                 .addLast("tls", ssl.newHandler(ch.alloc()))
                                 .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 8192))
                                 .addLast("gate", new RequestGate(context, limits, unauthenticated, joinRate))
-                                .addLast("aggregate", new HttpObjectAggregator(HttpsLimits.MAX_ADMIN_REQUEST_BYTES))
+                                .addLast("aggregate", new JsonErrorAggregator(HttpsLimits.MAX_ADMIN_REQUEST_BYTES))
                                 .addLast("router", new HttpRouter(context, api));
                     }
                 });

@@ -525,7 +525,13 @@ class AgentSessionHandlerTest {
         assertEquals(Map.of("site", "plant-a"), server.registry.get(NODE).orElseThrow().labels());
 
         agent.send(heartbeat(1));
-        assertEquals(1, agent.next("ack", "the ack: the channel stays").path("seq").asLong());
+        JsonNode ack = agent.anyNext("the ack: the channel stays");
+        for (int skipped = 0; !ack.path("type").asText().equals("ack") && skipped < 10; skipped++) {
+            assertTrue(!ack.path("type").asText().equals("error"), "not refused: " + ack);
+            ack = agent.anyNext("the ack after what follows a welcome (updates, assignments, rules)");
+        }
+        assertEquals("ack", ack.path("type").asText(), ack.toString());
+        assertEquals(1, ack.path("seq").asLong());
         assertTrue(agent.channel.isOpen());
     }
 
