@@ -45,6 +45,12 @@ class DemoE2EIT {
         assertTrue(banner.contains(token), "the join token is printed: " + banner);
         assertTrue(banner.contains("https://127.0.0.1:" + port + "/v1/nodes"), "the admin API URL is printed: " + banner);
         assertTrue(banner.contains("./outpost shell --data-dir " + dataDir + " edge:nodes"), banner);
+        String tryLines = banner.substring(banner.indexOf("Try:"), banner.indexOf("Ctrl-C stops the demo."));
+        for (String line : tryLines.lines().skip(1).toList()) {
+            String command = line.contains(" # ") ? line.substring(0, line.indexOf(" # ")) : line;
+            assertTrue(line.startsWith("  ./outpost ") || line.startsWith("  curl "), "a command to paste: " + line);
+            assertTrue(!command.contains("(") || command.contains("$("), "notes are # comments, not in parentheses: " + line);
+        }
 
         Node shellView = new Node("demo", dataDir, demo.process(), demo.outputFile());
         String hostNode = outpost.nodes(shellView).path(0).path("name").asText();
