@@ -345,11 +345,11 @@ public class AgentComponent implements AgentState, AgentSession {
             NodeIdentity identity = identity();
             openChannel(identity, attempt);
         } catch (JoinRefusedException e) {
-            problem(e.getMessage());
             if (exitOnJoinRefusal) {
                 exitRefused(e.getMessage());
                 return;
             }
+            problem(e.getMessage());
             reconnectLoop.ended(attempt, Duration.ofMillis(Math.max(5000, heartbeatMillis)));
         } catch (IOException | RuntimeException e) {
             unreachable("cannot reach server " + server + ": " + describe(e));
@@ -363,6 +363,8 @@ public class AgentComponent implements AgentState, AgentSession {
      * and a service manager shows the failure. {@code --retry-join} keeps it trying instead.
      */
     private void exitRefused(String reason) {
+        lastError = reason;
+        LOG.warn("Node {} cannot join {}: {}", node.name(), server, reason);
         System.out.println("outpost: node " + node.name() + " cannot join " + server + ": " + reason
                 + " (start with --retry-join to keep trying)");
         System.out.flush();
