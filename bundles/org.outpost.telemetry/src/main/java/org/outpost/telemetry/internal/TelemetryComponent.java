@@ -93,6 +93,9 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
     private final List<Follower> followers = new CopyOnWriteArrayList<>();
     private final AtomicLong appendFailures = new AtomicLong();
     private final AtomicBoolean reportQueued = new AtomicBoolean();
+    /** The last report's number and when a report too long to send was last logged; the ticker's thread only. */
+    private long reports;
+    private long reportTooLongLoggedAt;
     private final RuleEngine.Sink ruleSink = new RuleEngine.Sink() {
         @Override
         public void alert(Alert alert) {
@@ -403,16 +406,32 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
     private void report() {
         ServerLink up = link;
         if (up == null) return;
-        ObjectNode message = json.createObjectNode();
-        message.put("type", "devices");
-        message.set("items", json.valueToTree(devices()));
-        message.set("drivers", json.valueToTree(drivers()));
-        message.set("rules", json.valueToTree(rules()));
-        message.set("outbox", json.valueToTree(outbox.stats()));
-        message.put("forwarded", forwarder.forwarded());
-        message.put("outboxRefused", appendFailures.get());
-        message.put("throttledMillis", forwarder.throttledMillis());
-        up.send(message.toString());
+        ObjectNode fields = json.createObjectNode();
+        fields.set("drivers", json.valueToTree(drivers()));
+        fields.set("rules", json.valueToTree(rules()));
+        fields.set("outbox", json.valueToTree(outbox.stats()));
+        fields.put("forwarded", forwarder.forwarded());
+        fields.put("outboxRefused", appendFailures.get());
+        fields.put("throttledMillis", forwarder.throttledMillis());
+        String members = fields.toString();
+        List<String> items = new ArrayList<>();
+        for (DeviceState device : devices()) items.add(json.valueToTree(device).toString());
+        // reports are made on the ticker's one thread only, so the frames of one report leave together and in order
+        List<String> frames = DevicesReportFrames.of(++reports, members.substring(1, members.length() - 1), items,
+                DevicesReportFrames.MAX_FRAME_BYTES);
+        if (frames.size() > DevicesReportFrames.MAX_CHUNKS) {
+            long now = System.currentTimeMillis();
+            if (now - reportTooLongLoggedAt >= 60_000) {
+                reportTooLongLoggedAt = now;
+                LOG.error("The devices report ({} devices) needs {} frames, more than the {} a server takes; it is not sent"
+                        + " (lower {} devicesPerNode or remove devices)", items.size(), frames.size(),
+                        DevicesReportFrames.MAX_CHUNKS, DeviceLimits.PID);
+            }
+            return;
+        }
+        for (String frame : frames) {
+            if (!up.send(frame)) return; // the channel closed: the next one gets a whole report
+        }
     }
 
     // DeviceService
