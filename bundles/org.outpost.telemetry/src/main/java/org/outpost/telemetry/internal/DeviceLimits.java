@@ -31,7 +31,7 @@ record DeviceLimits(int devicesPerNode, int channelsPerDevice, int readsPerSecon
      * The most a device configuration may take as JSON (UTF-8): the node's devices report carries
      * every device, in frames under 512 KiB of which a server takes at most 64
      * ({@link DevicesReportFrames}). 256 devices of this size fill 52 of them, and a
-     * device with 256 Modbus channels takes about 68 KiB. Fixed, not a setting: it is what keeps
+     * device with 256 Modbus channels takes about 67 KiB. Fixed, not a setting: it is what keeps
      * a node's report within what its server takes.
      */
     static final int MAX_DEVICE_JSON_BYTES = 96 * 1024;
