@@ -93,9 +93,7 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
     private final List<Follower> followers = new CopyOnWriteArrayList<>();
     private final AtomicLong appendFailures = new AtomicLong();
     private final AtomicBoolean reportQueued = new AtomicBoolean();
-    /** The last report's number and when a report too long to send was last logged; the ticker's thread only. */
-    private long reports;
-    private long reportTooLongLoggedAt;
+    private final DevicesReportSender reports = new DevicesReportSender(System::currentTimeMillis);
     private final RuleEngine.Sink ruleSink = new RuleEngine.Sink() {
         @Override
         public void alert(Alert alert) {
@@ -416,22 +414,7 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
         String members = fields.toString();
         List<String> items = new ArrayList<>();
         for (DeviceState device : devices()) items.add(json.valueToTree(device).toString());
-        // reports are made on the ticker's one thread only, so the frames of one report leave together and in order
-        List<String> frames = DevicesReportFrames.of(++reports, members.substring(1, members.length() - 1), items,
-                DevicesReportFrames.MAX_FRAME_BYTES);
-        if (frames.size() > DevicesReportFrames.MAX_CHUNKS) {
-            long now = System.currentTimeMillis();
-            if (now - reportTooLongLoggedAt >= 60_000) {
-                reportTooLongLoggedAt = now;
-                LOG.error("The devices report ({} devices) needs {} frames, more than the {} a server takes; it is not sent"
-                        + " (lower {} devicesPerNode or remove devices)", items.size(), frames.size(),
-                        DevicesReportFrames.MAX_CHUNKS, DeviceLimits.PID);
-            }
-            return;
-        }
-        for (String frame : frames) {
-            if (!up.send(frame)) return; // the channel closed: the next one gets a whole report
-        }
+        reports.send(up, members.substring(1, members.length() - 1), items);
     }
 
     // DeviceService
