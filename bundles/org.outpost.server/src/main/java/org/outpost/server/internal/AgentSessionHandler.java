@@ -48,6 +48,8 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
     private final AtomicBoolean assignmentsQueued = new AtomicBoolean();
     private final RefusalGate gate = new RefusalGate();
     private final AtomicBoolean refused = new AtomicBoolean();
+    /** A devices report sent in chunks, until it is whole; used on the event loop only. */
+    private final DeviceReportChunks deviceReports = new DeviceReportChunks();
 
     AgentSessionHandler(ServerContext server, String node, String certSerial, String address) {
         this.server = server;
@@ -123,9 +125,17 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<TextWebSocke
                 });
             }
             case "devices" -> {
-                if (introduced) {
-                    ordered.execute(() -> server.devices().reported(node, message));
+                if (!introduced) {
+                    return;
                 }
+                java.util.Optional<JsonNode> whole;
+                try {
+                    whole = deviceReports.offer(message);
+                } catch (IllegalArgumentException e) {
+                    refuse(ErrorCode.INVALID_ARGUMENT, e.getMessage());
+                    return;
+                }
+                whole.ifPresent(report -> ordered.execute(() -> server.devices().reported(node, report)));
             }
             case "device-write-result" -> {
                 if (introduced) {

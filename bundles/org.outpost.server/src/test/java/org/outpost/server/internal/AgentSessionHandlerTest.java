@@ -573,4 +573,74 @@ class AgentSessionHandlerTest {
                         Map.of("PAYLOAD", "p".repeat(envBytes)), Resources.NONE)), RestartPolicy.ALWAYS, Map.of(), List.of()), null);
         return server.json.writeValueAsBytes(a);
     }
+
+    /** One chunk of a devices report holding {@code names}; chunk 0 also carries the outbox figures. */
+    private ObjectNode devicesChunk(long report, int chunk, int chunks, String... names) {
+        ObjectNode message = server.json.createObjectNode();
+        message.put("type", "devices");
+        message.put("report", report);
+        message.put("chunk", chunk);
+        message.put("chunks", chunks);
+        if (chunk == 0) {
+            message.putObject("outbox").put("depth", 7).put("droppedTotal", 2);
+            message.put("outboxRefused", 3);
+        }
+        var items = message.putArray("items");
+        for (String name : names) {
+            ObjectNode device = items.addObject();
+            device.putObject("device").put("name", name).put("driver", "simulated").putObject("config");
+            device.withObject("/device").putArray("channels");
+            device.put("status", "Connected");
+            device.put("problem", "");
+        }
+        return message;
+    }
+
+    /** The devices the server holds for the node, once what was sent before is handled (a heartbeat's ack follows it). */
+    private List<String> devicesHeld(Agent agent, long seq) throws Exception {
+        agent.send(heartbeat(seq));
+        JsonNode ack = agent.next("the ack after the devices frames");
+        assertEquals("ack", ack.path("type").asText(), "not refused: " + ack);
+        return server.context.devices().devices().stream().filter(d -> d.node().equals(NODE)).map(d -> d.state().name()).toList();
+    }
+
+    @Test
+    void aDevicesReportInChunksIsAppliedOnceWholeAndAnUnfinishedOneGivesWayToANewerOne() throws Exception {
+        Agent agent = welcomed();
+
+        agent.send(devicesChunk(5, 0, 3, "boiler", "chiller"));
+        agent.send(devicesChunk(5, 1, 3, "fan"));
+        assertEquals(List.of(), devicesHeld(agent, 1), "part of a report is not applied");
+        agent.send(devicesChunk(5, 2, 3, "pump", "valve"));
+        assertEquals(List.of("boiler", "chiller", "fan", "pump", "valve"), devicesHeld(agent, 2), "the whole report, once");
+        assertEquals(7, server.context.devices().telemetry().stream().filter(t -> t.node().equals(NODE)).findFirst().orElseThrow()
+                .depth(), "chunk 0's fields are applied with it");
+
+        agent.send(devicesChunk(6, 0, 2, "old-a"));
+        assertEquals(List.of("boiler", "chiller", "fan", "pump", "valve"), devicesHeld(agent, 3), "nothing whole yet");
+        agent.send(devicesChunk(7, 0, 2, "new-a"));
+        agent.send(devicesChunk(7, 1, 2, "new-b"));
+        assertEquals(List.of("new-a", "new-b"), devicesHeld(agent, 4), "the newer report, with none of the older one's");
+        agent.send(devicesChunk(6, 1, 2, "old-b"));
+        assertEquals(List.of("new-a", "new-b"), devicesHeld(agent, 5), "the rest of the discarded report completes nothing");
+
+        agent.send(devicesChunk(8, 0, 2, "gone"));
+        ObjectNode whole = server.json.createObjectNode();
+        whole.put("type", "devices");
+        whole.putArray("items").add(devicesChunk(0, 1, 2, "single").path("items").get(0));
+        agent.send(whole);
+        assertEquals(List.of("single"), devicesHeld(agent, 6), "a report in one frame, as agents before chunks send it");
+        assertTrue(agent.channel.isOpen());
+    }
+
+    @Test
+    void aDevicesReportInMoreChunksThanTheLimitIsRefusedNamingIt() throws Exception {
+        Agent agent = welcomed();
+
+        agent.send(devicesChunk(1, 0, DeviceReportChunks.MAX_CHUNKS + 1, "boiler"));
+
+        JsonNode error = agent.refused("invalid_argument", 4400);
+        assertTrue(error.path("message").asText().startsWith("a devices report in 65 chunks is more than the 64 this server takes"),
+                error.toString());
+    }
 }

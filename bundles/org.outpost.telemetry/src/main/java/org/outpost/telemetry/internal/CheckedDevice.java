@@ -49,7 +49,11 @@ record CheckedDevice(Device device, String failure) {
             String failure = String.join("; ", beyond);
             LOG.warn("Device {} is not read: {}", device.name(), failure);
             // the configuration is kept, not the channels: a refused device holds nothing it would read
-            return new CheckedDevice(new Device(device.name(), device.driver(), device.config(), List.of()), failure);
+            Device kept = new Device(device.name(), device.driver(), device.config(), List.of());
+            if (DeviceLimits.jsonBytes(kept) > DeviceLimits.MAX_DEVICE_JSON_BYTES) {
+                kept = new Device(device.name(), device.driver(), Map.of(), List.of()); // too large even without its channels
+            }
+            return new CheckedDevice(kept, failure);
         }
         return new CheckedDevice(device, null);
     }

@@ -11,10 +11,14 @@ import org.outpost.api.device.Channel;
 import org.outpost.api.device.Device;
 import org.outpost.api.device.DeviceDriver;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+
 /**
  * What a node lets a device configuration ask for (docs/limits.md, "Devices and telemetry"):
- * devices per node, channels per device, and reads per second per device — the sum over its
- * polled channels of 1000 / poll interval in ms. Checked wherever a configuration enters (the
+ * devices per node, channels per device, a device's size as JSON, and reads per second per
+ * device — the sum over its polled channels of 1000 / poll interval in ms. Checked wherever a configuration enters (the
  * shell, etc/*.cfg, Kura snapshots and REST) so that a device that would flood the node and its
  * server is refused with the figure and the limit, rather than run.
  */
@@ -23,6 +27,15 @@ record DeviceLimits(int devicesPerNode, int channelsPerDevice, int readsPerSecon
     static final int DEFAULT_DEVICES_PER_NODE = 256;
     static final int DEFAULT_CHANNELS_PER_DEVICE = 256;
     static final int DEFAULT_READS_PER_SECOND_PER_DEVICE = 200;
+    /**
+     * The most a device configuration may take as JSON (UTF-8): the node's devices report carries
+     * every device, in frames under 512 KiB of which a server takes at most 64
+     * ({@link DevicesReportFrames}). 256 devices of this size fill 52 of them, and a
+     * device with 256 Modbus channels takes about 67 KiB. Fixed, not a setting: it is what keeps
+     * a node's report within what its server takes.
+     */
+    static final int MAX_DEVICE_JSON_BYTES = 96 * 1024;
+    private static final ObjectWriter JSON = new ObjectMapper().writer();
     /** Device keys every driver accepts: Kura's asset description. */
     static final List<String> COMMON_KEYS = List.of("asset.desc");
 
@@ -63,6 +76,12 @@ record DeviceLimits(int devicesPerNode, int channelsPerDevice, int readsPerSecon
             problems.add("device " + device.name() + " has " + channels + " channels, above the limit of " + channelsPerDevice
                     + " per device (" + PID + " channelsPerDevice); split it into several devices");
         }
+        long bytes = channels > channelsPerDevice ? 0 : jsonBytes(device); // too many channels: splitting it is the advice
+        if (bytes > MAX_DEVICE_JSON_BYTES) {
+            problems.add("device " + device.name() + " takes " + kib(bytes) + " as JSON, above the limit of "
+                    + kib(MAX_DEVICE_JSON_BYTES) + " per device (every device goes in the node's report to its server);"
+                    + " shorten its values or split it into several devices");
+        }
         double reads = readsPerSecond(device);
         if (reads > readsPerSecondPerDevice) {
             problems.add("device " + device.name() + " would read " + format(reads) + " times a second (" + polled(device)
@@ -71,6 +90,19 @@ record DeviceLimits(int devicesPerNode, int channelsPerDevice, int readsPerSecon
                     + " poll less often or split the device");
         }
         return problems;
+    }
+
+    /** The device's size as JSON (UTF-8), as it goes in the node's devices report. */
+    static long jsonBytes(Device device) {
+        try {
+            return JSON.writeValueAsBytes(device).length;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a device cannot be written as JSON", e);
+        }
+    }
+
+    private static String kib(long bytes) {
+        return String.format(Locale.ROOT, "%,d KiB", (bytes + 1023) / 1024);
     }
 
     /** Reads per second the device's polled channels ask for: the sum of 1000 / poll interval (ms). */

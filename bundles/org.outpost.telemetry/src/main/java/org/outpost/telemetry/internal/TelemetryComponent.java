@@ -93,6 +93,7 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
     private final List<Follower> followers = new CopyOnWriteArrayList<>();
     private final AtomicLong appendFailures = new AtomicLong();
     private final AtomicBoolean reportQueued = new AtomicBoolean();
+    private final DevicesReportSender reports = new DevicesReportSender(System::currentTimeMillis);
     private final RuleEngine.Sink ruleSink = new RuleEngine.Sink() {
         @Override
         public void alert(Alert alert) {
@@ -403,16 +404,17 @@ public class TelemetryComponent implements DeviceService, ServerMessageHandler {
     private void report() {
         ServerLink up = link;
         if (up == null) return;
-        ObjectNode message = json.createObjectNode();
-        message.put("type", "devices");
-        message.set("items", json.valueToTree(devices()));
-        message.set("drivers", json.valueToTree(drivers()));
-        message.set("rules", json.valueToTree(rules()));
-        message.set("outbox", json.valueToTree(outbox.stats()));
-        message.put("forwarded", forwarder.forwarded());
-        message.put("outboxRefused", appendFailures.get());
-        message.put("throttledMillis", forwarder.throttledMillis());
-        up.send(message.toString());
+        ObjectNode fields = json.createObjectNode();
+        fields.set("drivers", json.valueToTree(drivers()));
+        fields.set("rules", json.valueToTree(rules()));
+        fields.set("outbox", json.valueToTree(outbox.stats()));
+        fields.put("forwarded", forwarder.forwarded());
+        fields.put("outboxRefused", appendFailures.get());
+        fields.put("throttledMillis", forwarder.throttledMillis());
+        String members = fields.toString();
+        List<String> items = new ArrayList<>();
+        for (DeviceState device : devices()) items.add(json.valueToTree(device).toString());
+        reports.send(up, members.substring(1, members.length() - 1), items);
     }
 
     // DeviceService

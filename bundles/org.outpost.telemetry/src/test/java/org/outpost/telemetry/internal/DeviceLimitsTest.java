@@ -127,4 +127,20 @@ class DeviceLimitsTest {
         assertNull(fine.failure());
         assertEquals(2, fine.device().channels().size());
     }
+
+    @Test
+    void aDeviceTooLargeToShareAReportFrameIsRefusedNamingTheLimit() throws Exception {
+        String description = "d".repeat(100 * 1024);
+        Device large = DeviceConfig.parse(properties("large", 2, "1s", Map.of("asset.desc", description)));
+        assertEquals(List.of("device large takes 101 KiB as JSON, above the limit of 96 KiB per device (every device goes in the"
+                + " node's report to its server); shorten its values or split it into several devices"),
+                DeviceLimits.defaults().problems(large, 0));
+        assertTrue(DeviceLimits.defaults().problems(device("full", 256, "2s"), 0).isEmpty(), "256 channels fit");
+
+        CheckedDevice checked = CheckedDevice.of("org.outpost.device.abc", properties("large", 2, "1s",
+                Map.of("asset.desc", description)), name -> null, DeviceLimits.defaults(), name -> 0);
+        assertTrue(checked.failure().contains("above the limit of 96 KiB per device"), checked.failure());
+        assertTrue(checked.device().config().isEmpty() && checked.device().channels().isEmpty(),
+                "what is kept to show the problem is small: " + DeviceLimits.jsonBytes(checked.device()));
+    }
 }
