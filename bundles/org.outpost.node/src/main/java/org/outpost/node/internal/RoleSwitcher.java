@@ -59,6 +59,11 @@ public class RoleSwitcher implements RoleManager, ConfigurationListener {
     @Reference
     private ServiceComponentRuntime components;
 
+    /** Registered by Karaf once its boot features are installed. */
+    static final String BOOT_FINISHED = "org.apache.karaf.features.BootFinished";
+    /** How long the role waits for Karaf's boot features before it is installed anyway. */
+    static final Duration BOOT_TIMEOUT = Duration.ofMinutes(5);
+
     /** How long a switch to server may take before it is rolled back. */
     static final Duration SWITCH_TIMEOUT = Duration.ofSeconds(12);
 
@@ -95,14 +100,11 @@ public class RoleSwitcher implements RoleManager, ConfigurationListener {
      * feature counts as not installed, so a later switch would leave them running).
      */
     private void awaitBootFeatures() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (context.getServiceReference("org.apache.karaf.features.BootFinished") == null) {
-            if (System.nanoTime() > deadline) {
+        try (ServiceArrival boot = new ServiceArrival(context, BOOT_FINISHED)) {
+            if (!boot.await(BOOT_TIMEOUT)) {
                 LOG.warn("Karaf's boot features are still being installed after 5 minutes; installing the {} role anyway",
                         node.role());
-                return;
             }
-            Thread.sleep(100);
         }
     }
 

@@ -3,7 +3,6 @@ package org.outpost.node.internal;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -19,6 +18,8 @@ import org.outpost.api.ServerState;
 final class ServerStartWatch {
     /** The bundles whose components make the server: a failure in any of them means it will not start. */
     static final Set<String> SERVER_BUNDLES = Set.of("org.outpost.server", "org.outpost.store.mvstore", "org.outpost.scheduler");
+    /** How often SCR is asked whether a server component failed. */
+    static final Duration FAILURE_POLL = Duration.ofMillis(100);
 
     /** How the wait ended; {@code failure} is a sentence when the server cannot start. */
     record Outcome(boolean started, Optional<String> failure) {
@@ -35,21 +36,24 @@ final class ServerStartWatch {
         this.components = components;
     }
 
-    /** Polls every 100 ms; a failed component ends the wait at once. */
+    /**
+     * The server's state is taken the moment it is registered; SCR tells of a failed activation
+     * through no event, so its components are read every {@link #FAILURE_POLL}. A failed component
+     * ends the wait at once.
+     */
     Outcome await(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (context.getServiceReference(ServerState.class) != null) {
-                return Outcome.up();
+        try (ServiceArrival server = new ServiceArrival(context, ServerState.class.getName())) {
+            while (!server.await(FAILURE_POLL)) {
+                Optional<String> failure = failure();
+                if (failure.isPresent()) {
+                    return new Outcome(false, failure);
+                }
+                if (System.nanoTime() > deadline) {
+                    return new Outcome(false, Optional.empty());
+                }
             }
-            Optional<String> failure = failure();
-            if (failure.isPresent()) {
-                return new Outcome(false, failure);
-            }
-            if (System.nanoTime() > deadline) {
-                return new Outcome(false, Optional.empty());
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
+            return Outcome.up();
         }
     }
 
