@@ -61,9 +61,10 @@ public class BundleRuntime implements WorkloadRuntime {
     private final ReentrantLock work = new ReentrantLock();
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
     private final BundleEventRouter router = new BundleEventRouter(instances::values, instances::get);
+    /** Bound by DS possibly before activation. */
+    private final FeaturesServiceSlot featuresService = new FeaturesServiceSlot();
     // set in activate, before anyone gets the service
     private BundleContext context;
-    private final FeaturesServiceSlot featuresService = new FeaturesServiceSlot();
     private OwnershipRecord record;
     private BundleHolder bundles;
     private FeatureHolder features;
