@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * Exponential backoff with full jitter: the n-th retry waits a random time up to
+ * Exponential backoff with jitter: the n-th retry waits a random time between base / 2 and
  * min(cap, base * 2^n), so agents that lost the same server do not come back in step.
  */
 final class Backoff {

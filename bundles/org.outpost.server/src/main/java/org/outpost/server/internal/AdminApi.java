@@ -125,9 +125,12 @@ final class AdminApi {
 
     private ApiResponse metrics() {
         Map<NodeStatus, Integer> counts = ctx.registry().countByStatus();
-        return ApiResponse.text("text/plain; version=0.0.4; charset=utf-8",
-                ctx.metrics().render(counts, ctx.store().revision(), ctx.sessions().size()) + ctx.sessions().metrics()
-                        + ctx.devices().metrics());
+        // One page, one writer: a family that two parts declared would fail here rather than on a scraper.
+        return ApiResponse.text("text/plain; version=0.0.4; charset=utf-8", PrometheusText.page(page -> {
+            ctx.metrics().write(page, counts, ctx.store().revision(), ctx.sessions().size());
+            ctx.sessions().writeMetrics(page);
+            ctx.devices().writeMetrics(page);
+        }));
     }
 
     private ApiResponse status() throws IOException {

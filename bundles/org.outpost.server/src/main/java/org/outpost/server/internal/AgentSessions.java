@@ -52,13 +52,10 @@ final class AgentSessions {
         return count == null ? 0 : Math.max(0, count.sum() - 1);
     }
 
-    /** {@code outpost_agent_reconnects_total} per node, in the Prometheus text format. */
-    String metrics() {
-        StringBuilder out = new StringBuilder(64 + 48 * opened.size());
-        out.append("# HELP outpost_agent_reconnects_total Agent channels that came up again after the node's first one"
-                + " since this server started.\n# TYPE outpost_agent_reconnects_total counter\n");
-        new TreeMap<>(opened).forEach((node, count) -> out.append("outpost_agent_reconnects_total{node=\"").append(node)
-                .append("\"} ").append(Math.max(0, count.sum() - 1)).append('\n'));
-        return out.toString();
+    /** Writes {@code outpost_agent_reconnects_total} per node onto the page. */
+    void writeMetrics(PrometheusText out) {
+        out.family("outpost_agent_reconnects_total", PrometheusText.Type.COUNTER,
+                "Agent channels that came up again after the node's first one since this server started.");
+        new TreeMap<>(opened).forEach((node, count) -> out.sample("node", node, Math.max(0, count.sum() - 1)));
     }
 }

@@ -446,9 +446,9 @@ final class DeviceHub implements FleetDevices {
         });
     }
 
-    /** Per-node telemetry figures in the Prometheus text format, for /metrics. */
-    String metrics() {
-        return TelemetryMetrics.render(telemetry(), ingest(), history.bytes(), limits.get().historyBytes(), history.channels());
+    /** Writes the per-node telemetry figures of /metrics onto the page. */
+    void writeMetrics(PrometheusText out) {
+        TelemetryMetrics.write(out, telemetry(), ingest(), history.bytes(), limits.get().historyBytes(), history.channels());
     }
 
     List<StoredAlert> alerts() {

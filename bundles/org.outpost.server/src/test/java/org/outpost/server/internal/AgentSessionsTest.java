@@ -24,11 +24,11 @@ class AgentSessionsTest {
         sessions.closed("gw-1", second);
         sessions.open("gw-1", new EmbeddedChannel());
         assertEquals(2, sessions.reconnects("gw-1"));
-        String metrics = sessions.metrics();
+        String metrics = PrometheusText.page(sessions::writeMetrics);
         assertTrue(metrics.contains("# TYPE outpost_agent_reconnects_total counter\n"), metrics);
         assertTrue(metrics.contains("outpost_agent_reconnects_total{node=\"gw-1\"} 2\n"), metrics);
         assertTrue(metrics.contains("outpost_agent_reconnects_total{node=\"gw-2\"} 0\n"), metrics);
         sessions.close("gw-1");
-        assertFalse(sessions.metrics().contains("gw-1"), "a deleted node's count goes with it");
+        assertFalse(PrometheusText.page(sessions::writeMetrics).contains("gw-1"), "a deleted node's count goes with it");
     }
 }

@@ -107,7 +107,7 @@ class DeviceHubIngestTest {
             assertEquals(3, flood.outboxDropped());
             assertEquals(4, flood.outboxRefused());
             assertEquals(0, ingest(hub, "quiet").throttled());
-            String metrics = hub.metrics();
+            String metrics = PrometheusText.page(hub::writeMetrics);
             assertTrue(metrics.contains("outpost_ingest_throttled_total{node=\"flood\"} 1000"), metrics);
             assertTrue(metrics.contains("outpost_ingest_throttled_total{node=\"quiet\"} 0"), metrics);
             assertTrue(metrics.contains("outpost_ingest_throttled_seconds_total{node=\"flood\"} 1.5"), metrics);
@@ -154,7 +154,7 @@ class DeviceHubIngestTest {
                 hub.readings("gw-0", "s", batch(server, 100 + batch, seq, 500, "d", 200, text));
                 seq += 500;
             }
-            String metrics = hub.metrics();
+            String metrics = PrometheusText.page(hub::writeMetrics);
             long kept = Long.parseLong(metrics.lines().filter(l -> l.startsWith("outpost_readings_history_bytes "))
                     .findFirst().orElseThrow().substring("outpost_readings_history_bytes ".length()));
             assertTrue(kept <= bound * 1.12, "kept " + kept + " bytes; bound " + bound);
@@ -181,7 +181,7 @@ class DeviceHubIngestTest {
             assertEquals(80, ingest(hub, "gw-1").accepted());
             List<Reading> latest = hub.latest("gw-1", "d");
             assertEquals(Quality.BAD, latest.get(7).quality(), "c7 has no reading at the server: " + latest.get(7));
-            assertTrue(hub.metrics().contains("outpost_ingest_not_kept_total{node=\"gw-1\"} 30"), hub.metrics());
+            assertTrue(PrometheusText.page(hub::writeMetrics).contains("outpost_ingest_not_kept_total{node=\"gw-1\"} 30"), PrometheusText.page(hub::writeMetrics));
 
             // a large value is kept as a BAD reading naming its size, and counted
             hub.readings("gw-1", "s", batch(server, 2, 100, 1, "d", 1, "y".repeat(5_000)));
@@ -193,7 +193,7 @@ class DeviceHubIngestTest {
             // a deleted node's readings are forgotten
             hub.forget("gw-1");
             assertTrue(hub.ingest().isEmpty());
-            assertNotNull(hub.metrics());
+            assertNotNull(PrometheusText.page(hub::writeMetrics));
         }
     }
 }

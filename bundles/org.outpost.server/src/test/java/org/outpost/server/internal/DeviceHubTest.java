@@ -86,7 +86,7 @@ class DeviceHubTest {
             assertEquals(20, telemetry.received());
             assertEquals(5, telemetry.duplicates());
             assertEquals(7, telemetry.depth());
-            assertTrue(hub.metrics().contains("outpost_outbox_dropped_total{node=\"gw-1\"} 2"), hub.metrics());
+            assertTrue(PrometheusText.page(hub::writeMetrics).contains("outpost_outbox_dropped_total{node=\"gw-1\"} 2"), PrometheusText.page(hub::writeMetrics));
 
             // a restarted server knows what it kept (recorded in the store when the channel closed)
             hub.disconnected("gw-1");

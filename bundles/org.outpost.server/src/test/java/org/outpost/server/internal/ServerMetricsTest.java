@@ -46,7 +46,11 @@ class ServerMetricsTest {
     }
 
     private static String render(ServerMetrics metrics) {
-        return metrics.render(Map.of(), 0, 0);
+        return render(metrics, Map.of(), 0, 0);
+    }
+
+    private static String render(ServerMetrics metrics, Map<NodeStatus, Integer> nodes, long storeRevision, int agents) {
+        return PrometheusText.page(page -> metrics.write(page, nodes, storeRevision, agents));
     }
 
     @Test
@@ -137,7 +141,7 @@ class ServerMetricsTest {
         metrics.joins.increment();
         metrics.joinsRefused.add(2);
 
-        String text = metrics.render(Map.of(NodeStatus.Ready, 3), 42, 2);
+        String text = render(metrics, Map.of(NodeStatus.Ready, 3), 42, 2);
 
         assertEquals("3", sample(text, "outpost_nodes{status=\"Ready\"}"));
         assertEquals("0", sample(text, "outpost_nodes{status=\"NotReady\"}"), "a missing status is 0");
@@ -155,7 +159,7 @@ class ServerMetricsTest {
     void everySampleBelongsToADeclaredFamily() {
         ServerMetrics metrics = new ServerMetrics();
         metrics.observeRequest(ROUTE, ms(3));
-        String text = metrics.render(Map.of(NodeStatus.Ready, 1, NodeStatus.NotReady, 1), 1, 0);
+        String text = render(metrics, Map.of(NodeStatus.Ready, 1, NodeStatus.NotReady, 1), 1, 0);
 
         List<String> declared = new ArrayList<>();
         for (String line : text.split("\n")) {
