@@ -59,6 +59,7 @@ class AgentPipelineTest {
     private ServerConnection connection;
     private RuntimeTracker runtimes;
     private ChannelSession session;
+    private final ServerExtensions extensions = new ServerExtensions();
 
     /** An engine whose instances log two lines; its streams count their closing. */
     static class LoggingRuntime extends WorkloadSupervisorTest.MemoryRuntime {
@@ -92,7 +93,7 @@ class AgentPipelineTest {
         runtimes = new RuntimeTracker(() -> "gw-1", json, connection::send);
         channel = new EmbeddedChannel();
         LogRelay logs = new LogRelay(runtimes, connection::send, channel.eventLoop(), "gw-1", json);
-        session = new ChannelSession(new Node(dir), connection, runtimes, logs, new ServerExtensions(), null,
+        session = new ChannelSession(new Node(dir), connection, runtimes, logs, extensions, null,
                 () -> new NodeUsage(4, 0.25, 1 << 30, 1 << 29, 1L << 34, 1L << 33, 600), json, console, Runnable::run);
         connection.start(session, session);
         channel.pipeline().addLast(new AgentChannelHandler(session, json, HEARTBEAT_MILLIS));
@@ -241,5 +242,20 @@ class AgentPipelineTest {
         assertEquals(9, session.lastRevision());
         assertNull(console.lastError(), "nothing was refused: " + printed.toString(StandardCharsets.UTF_8));
         assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void messagesOfOtherTypesGoToTheBundlesThatTakeThem() throws Exception {
+        List<String> taken = new ArrayList<>();
+        extensions.add((type, message) -> taken.add(type + " " + message),
+                Map.of(org.outpost.api.ServerMessageHandler.TYPES_PROPERTY, "devices-config"));
+        handshake();
+        receive("{\"type\":\"welcome\",\"revision\":3}");
+
+        receive("{\"type\":\"devices-config\",\"devices\":[]}");
+        receive("{\"type\":\"from-a-newer-server\"}");
+
+        assertEquals(List.of("devices-config {\"type\":\"devices-config\",\"devices\":[]}"), taken);
+        assertTrue(channel.isOpen(), "a type nobody takes is ignored");
     }
 }
