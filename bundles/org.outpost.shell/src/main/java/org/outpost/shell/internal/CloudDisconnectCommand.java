@@ -35,6 +35,12 @@ public class CloudDisconnectCommand extends DeviceAction {
         while (CloudServices.uplink(bundleContext) != null && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
+        // the uplink removes its cursor once it has said DC and disconnected; removed before that, the
+        // cursor would end its session first and no DC would reach the broker
+        while (outbox != null && outbox.stats().pendingByCursor().containsKey(CLOUD_CURSOR)
+                && System.currentTimeMillis() < deadline + STOP_WAIT_MILLIS) {
+            Thread.sleep(100);
+        }
         if (outbox != null) outbox.removeCursor(CLOUD_CURSOR);
         out().println("Disconnected from the cloud broker.");
     }

@@ -117,7 +117,27 @@ public class CloudUplinkComponent implements CloudUplink {
         start(config);
     }
 
+    /**
+     * DC and a clean disconnect first; only when the connection was removed on purpose (its
+     * configuration deleted, {@code edge:cloud-disconnect}) does the cloud cursor go too, after
+     * the publisher is done with it: removed earlier, it would end the session before DC.
+     */
+    /** ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED, without importing the DS runtime API for it. */
+    private static final int CONFIGURATION_DELETED = 4;
+
     @Deactivate
+    void deactivate(int reason) {
+        deactivate();
+        if (reason == CONFIGURATION_DELETED) {
+            try {
+                outbox.removeCursor(CloudPublisher.CURSOR);
+            } catch (java.io.IOException e) {
+                LOG.warn("Cloud uplink removed, but its outbox cursor stays: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Stops the uplink (DC, clean disconnect), keeping its cursor for a later start. */
     public void deactivate() {
         stop();
         requests.close();

@@ -78,6 +78,22 @@ class CloudUplinkComponentTest {
     }
 
     @Test
+    void aDeletedConfigurationSaysGoodbyeThenDropsTheCloudCursor() throws Exception {
+        component.activateWith(config(broker.url(), "acme", "gw-del", ""), "Felix", "7.0.5");
+        try (CloudSubscriber subscriber = CloudSubscriber.connect(broker.url(), "$EDC/acme/gw-del/#")) {
+            UplinkHarness.await(component::status, CloudStatus::connected, WAIT, "status");
+            subscriber.awaitTopic("$EDC/acme/gw-del/MQTT/BIRTH", WAIT);
+            assertTrue(harness.outbox().stats().pendingByCursor().containsKey(CloudPublisher.CURSOR));
+
+            component.deactivate(4); // DS: the configuration was deleted (edge:cloud-disconnect)
+            subscriber.awaitTopic("$EDC/acme/gw-del/MQTT/DC", WAIT);
+            assertFalse(harness.outbox().stats().pendingByCursor().containsKey(CloudPublisher.CURSOR),
+                    "a connection removed on purpose leaves no cursor holding records");
+        }
+        component = new CloudUplinkComponent(harness.outbox(), TestNode.gateway());
+    }
+
+    @Test
     void aMissingPasswordFileIsAConnectionErrorNamingTheKey() throws Exception {
         Path missing = dir.resolve("no-such-password");
         component.activateWith(config(broker.url(), "acme", "gw-pw", missing.toString()), "Felix", "7.0.5");
