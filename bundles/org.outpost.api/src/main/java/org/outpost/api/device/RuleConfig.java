@@ -34,27 +34,27 @@ public final class RuleConfig {
      * @throws IllegalArgumentException naming every problem
      */
     public static Rule parse(Map<String, ?> properties, String origin) {
-        try {
-            Rule rule = new Rule(text(properties, "rule.name", null), text(properties, "device", null),
-                    text(properties, "channel", null),
-                    RuleKind.valueOf(text(properties, "kind", "THRESHOLD").toUpperCase(Locale.ROOT)),
-                    number(properties, "above"), number(properties, "below"),
-                    millis(properties, "for"), orZero(number(properties, "hysteresis")), orZero(number(properties, "deadband")),
-                    millis(properties, "window"), origin);
-            List<String> problems = rule.problems();
-            if (!problems.isEmpty()) throw new IllegalArgumentException("rule " + rule.name() + ": " + String.join("; ", problems));
-            return rule;
-        } catch (NullPointerException e) {
-            throw new IllegalArgumentException("rule: " + e.getMessage() + " missing");
-        }
+        Rule rule = new Rule(required(properties, "rule.name"), required(properties, "device"), required(properties, "channel"),
+                RuleKind.valueOf(text(properties, "kind", "THRESHOLD").toUpperCase(Locale.ROOT)),
+                number(properties, "above"), number(properties, "below"),
+                millis(properties, "for"), orZero(number(properties, "hysteresis")), orZero(number(properties, "deadband")),
+                millis(properties, "window"), origin);
+        List<String> problems = rule.problems();
+        if (!problems.isEmpty()) throw new IllegalArgumentException("rule " + rule.name() + ": " + String.join("; ", problems));
+        return rule;
     }
 
+    /** A key without which there is no rule: refused as {@code rule: KEY missing}. */
+    private static String required(Map<String, ?> properties, String key) {
+        String value = text(properties, key, null);
+        if (value == null) throw new IllegalArgumentException("rule: " + key + " missing");
+        return value;
+    }
+
+    /** The trimmed text, or {@code fallback} when the key is absent or blank. */
     private static String text(Map<String, ?> properties, String key, String fallback) {
         Object value = properties.get(key);
-        if (value == null || String.valueOf(value).isBlank()) {
-            if (fallback == null) throw new NullPointerException(key);
-            return fallback;
-        }
+        if (value == null || String.valueOf(value).isBlank()) return fallback;
         return String.valueOf(value).trim();
     }
 

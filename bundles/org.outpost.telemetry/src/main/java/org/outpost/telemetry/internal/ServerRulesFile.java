@@ -35,7 +35,7 @@ final class ServerRulesFile {
         try {
             List<Map<String, Object>> items = json.readValue(file.toFile(), new TypeReference<>() { });
             List<Rule> loaded = new ArrayList<>();
-            for (Map<String, Object> item : items) loaded.add(RuleConfig.parse(item, Rule.ORIGIN_SERVER));
+            for (Map<String, Object> item : items) loaded.add(RuleProperties.parse(item, Rule.ORIGIN_SERVER));
             return loaded;
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("Cannot read {}; waiting for the server's rules: {}", file, e.getMessage());
